@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { describeIssue } from '../client.js';
+import { faultSettingsSchema } from './faults.js';
+import type { CmsEmulator } from './server.js';
+import { parseJson, send } from './http.js';
+import { v1AccountView } from './views.js';
+
+/**
+ * The emulator's own API, for tests, benchmarks and the sandbox (no auth; it listens on loopback):
+ * - `GET  /__emulator/stats`: requests, 429s, limit and max-in-any-window per (credential, operation);
+ * - `POST /__emulator/reset`: reseed the community, forget rate-limit history and faults;
+ * - `GET|PUT|DELETE /__emulator/faults`: read, change or clear injected faults;
+ * - `POST /__emulator/accounts/{accId}/kick|ban` and `PATCH /__emulator/accounts/{accId}`:
+ *   act as staff in the web panel would, which sends push events;
+ * - `GET  /__emulator/push/idle`: waits until every push event so far was delivered or failed.
+ */
+
+const accountChanges = z.strictObject({
+  accName: z.string().min(1).optional(),
+  comName: z.string().min(1).optional(),
+  callsign: z.string().nullable().optional(),
+  comStatus: z.boolean().optional(),
+  archived: z.boolean().optional(),
+  ranks: z.array(z.string()).optional(),
+});
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, JSON.stringify(body), { 'content-type': 'application/json' });
+}
+
+export async function handleAdminRequest(emulator: CmsEmulator, req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): Promise<void> {
+  const path = url.pathname.slice('/__emulator'.length);
+  const method = req.method ?? 'GET';
+  const body = parseJson(rawBody) ?? {};
+  const invalid = (error: z.ZodError) => json(res, 400, { error: describeIssue(error, 'body').text });
+
+  if (method === 'GET' && path === '/stats') {
+    return json(res, 200, {
+      windowMs: emulator.limiter.windowMs,
+      blockSeconds: emulator.limiter.blockMs / 1000,
+      blockedCredentials: emulator.limiter.blockedCredentials(),
+      operations: emulator.limiter.stats(),
+      push: emulator.push?.stats() ?? null,
+      faults: emulator.faults.current(),
+    });
+  }
+  if (method === 'POST' && path === '/reset') {
+    emulator.reset();
+    return json(res, 200, { reset: true });
+  }
+  if (path === '/faults') {
+    if (method === 'GET') return json(res, 200, emulator.faults.current());
+    if (method === 'DELETE') return json(res, 200, emulator.faults.clear());
+    if (method === 'PUT' || method === 'POST') {
+      const parsed = faultSettingsSchema.partial().safeParse(body);
+      return parsed.success ? json(res, 200, emulator.faults.set(parsed.data)) : invalid(parsed.error);
+    }
+  }
+  if (method === 'GET' && path === '/push/idle') {
+    await emulator.push?.idle();
+    return json(res, 200, emulator.push?.stats() ?? null);
+  }
+  const accountRoute = /^\/accounts\/([^/]+)(?:\/(kick|ban))?$/.exec(path);
+  if (accountRoute) {
+    const { community } = emulator;
+    const account = community.findAccount({ accId: decodeURIComponent(accountRoute[1]!) });
+    if (!account) return json(res, 404, { error: 'no such account' });
+    const action = accountRoute[2];
+    if (method === 'POST' && action === 'kick') community.kick(account);
+    else if (method === 'POST' && action === 'ban') community.ban(account);
+    else if (method === 'PATCH' && !action) {
+      const parsed = accountChanges.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      community.updateAccount(account, parsed.data);
+    } else return json(res, 405, { error: 'method not allowed' });
+    return json(res, 200, v1AccountView(community, account));
+  }
+  return json(res, 404, { error: `no admin route ${method} ${url.pathname}` });
+}

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { createLogger } from '../../logger.js';
+import { startCmsEmulator } from './server.js';
+import { SANDBOX_API_KEY, SANDBOX_COMMUNITY_ID } from './seed.js';
+
+const USAGE = `Sonoran CMS emulator: serves every catalog operation from a seeded sandbox community.
+
+Usage: npm run emulator -- [options]
+
+  --port <n>            port to listen on (default 4545; 0 picks a free one)
+  --host <addr>         address to bind (default 127.0.0.1)
+  --api-key <key>       the credential it accepts (default ${SANDBOX_API_KEY})
+  --community-id <id>   the community id v1 calls must send (default ${SANDBOX_COMMUNITY_ID})
+  --window-ms <ms>      rate-limit window (default 60000; shrink for fast pacing runs)
+  --block-seconds <s>   how long a credential stays blocked after a 429 (default 3600)
+  --latency-ms <ms>     added to every answer (default 0)
+  --error-rate <0..1>   share of requests answered 503 (default 0)
+  --hang-rate <0..1>    share of requests that take effect but never answer (default 0)
+  --push-url <url>      POST ACCOUNT_KICKED / ACCOUNT_BANNED / ACCOUNT_UPDATED events here
+  --help                show this text
+`;
+
+function number(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} must be a non-negative number, got "${value}"`);
+  return parsed;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'api-key': { type: 'string' },
+      'community-id': { type: 'string' },
+      'window-ms': { type: 'string' },
+      'block-seconds': { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'error-rate': { type: 'string' },
+      'hang-rate': { type: 'string' },
+      'push-url': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const emulator = await startCmsEmulator({
+    port: number(values.port, 'port', 4545),
+    host: values.host,
+    apiKey: values['api-key'],
+    communityId: values['community-id'],
+    windowMs: number(values['window-ms'], 'window-ms', 60_000),
+    blockSeconds: number(values['block-seconds'], 'block-seconds', 3600),
+    faults: {
+      latencyMs: number(values['latency-ms'], 'latency-ms', 0),
+      errorRate: number(values['error-rate'], 'error-rate', 0),
+      hangRate: number(values['hang-rate'], 'hang-rate', 0),
+    },
+    pushUrl: values['push-url'],
+    logger: createLogger({ level: 'warn', name: 'cms-emulator' }),
+  });
+  console.log(`Sonoran CMS emulator listening on ${emulator.url}`);
+  console.log(`  CMS_API_URL=${emulator.url}`);
+  console.log(`  CMS_COMMUNITY_ID=${emulator.communityId}`);
+  console.log(`  CMS_API_KEY=${emulator.apiKey}`);
+  console.log(`  window ${emulator.limiter.windowMs} ms, block ${emulator.limiter.blockMs / 1000} s; stats at ${emulator.url}/__emulator/stats`);
+  const stop = () => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  DEFAULT_V1_LIMIT_PER_MINUTE,
+  getOperation,
+  isOperationName,
+  limitPerMinute,
+  listOperations,
+  type OperationName,
+} from '../../src/cms/catalog/index.js';
+
+const operations = listOperations();
+const v2 = operations.filter((op) => op.version === 'v2');
+const v1 = operations.filter((op) => op.version === 'v1');
+
+describe('CMS catalog', () => {
+  it('holds all 57 v2 operations, each a distinct method and path', () => {
+    assert.equal(v2.length, 57);
+    const routes = new Set(v2.map((op) => `${op.method} ${op.path}`));
+    assert.equal(routes.size, 57);
+    for (const op of v2) assert.match(op.path, /^\/v2\/community(\/|$)/, op.name);
+  });
+
+  it('holds every v1 operation, kick and ban included, each a distinct path and type', () => {
+    assert.equal(v1.length, 33);
+    assert.equal(new Set(v1.map((op) => op.path)).size, 33);
+    assert.equal(new Set(v1.map((op) => op.type)).size, 33);
+    assert.ok(isOperationName('v1.kickAccount') && isOperationName('v1.banAccount'));
+    assert.ok(!v2.some((op) => /kick|ban/i.test(op.name)), 'kick and ban exist only in v1');
+  });
+
+  it('gives every v2 operation one of the documented limits (9 to 27 per minute)', () => {
+    for (const op of v2) assert.ok([9, 13, 18, 22, 27].includes(op.limitPerMinute), `${op.name}: ${op.limitPerMinute}`);
+    assert.equal(limitPerMinute('getRosterContents'), 9);
+    assert.equal(limitPerMinute('getAccount'), 27);
+    assert.equal(limitPerMinute('clockAccount'), 22);
+  });
+
+  it('derives v1 limits from the matching v2 operation, else 9, and lets configuration override them', () => {
+    for (const op of v1) {
+      if (op.limitLike === null) continue;
+      assert.ok(isOperationName(op.limitLike) && getOperation(op.limitLike).version === 'v2', `${op.name} borrows from ${op.limitLike}`);
+      assert.equal(limitPerMinute(op.name), limitPerMinute(op.limitLike as OperationName));
+    }
+    assert.equal(limitPerMinute('v1.clockInOut'), limitPerMinute('clockAccount'));
+    assert.equal(limitPerMinute('v1.kickAccount'), DEFAULT_V1_LIMIT_PER_MINUTE);
+    assert.equal(limitPerMinute('v1.banAccount'), 9);
+    assert.equal(limitPerMinute('v1.banAccount', { 'v1.banAccount': 4 }), 4);
+    assert.equal(limitPerMinute('getAccount', { 'v1.banAccount': 4 }), 27, 'overrides touch v1 only');
+  });
+
+  it("accepts each operation's own docs example and rejects malformed input", () => {
+    for (const op of operations) {
+      const parsed = op.input.safeParse(op.example);
+      assert.ok(parsed.success, `${op.name}: ${parsed.success ? '' : parsed.error.message}`);
+    }
+    assert.equal(getOperation('getAccount').input.safeParse({ params: { accountId: 'not-a-uuid' } }).success, false);
+    assert.equal(getOperation('clockAccount').input.safeParse({ params: { accountId: '00000000-0000-0000-0000-000000000000' }, body: { intention: 'sideways' } }).success, false);
+    assert.equal(getOperation('searchAccounts').input.safeParse({ query: { username: 'a', discord: '1' } }).success, false, 'exactly one identifier');
+    assert.equal(getOperation('v1.kickAccount').input.safeParse({ data: [{}] }).success, false, 'v1 needs an identifier');
+  });
+
+  it('marks reads idempotent and toggles or creations not', () => {
+    for (const op of v2.filter((o) => o.method === 'GET')) assert.ok(op.idempotent, op.name);
+    for (const name of ['clockAccount', 'createRsvp', 'addMemberRecord', 'v1.clockInOut', 'v1.rsvp', 'startSession'] as const) {
+      assert.equal(getOperation(name).idempotent, false, name);
+    }
+  });
+});
