@@ -61,6 +61,7 @@ function environmentSchema(sandbox: boolean) {
     CMS_INTERACTIVE_RESERVE: z.coerce.number().min(0).max(0.5).default(0.1),
     CMS_MAX_ATTEMPTS: positiveInt(4),
     CMS_RETRY_BASE_MS: positiveInt(1_000),
+    CMS_JOB_LOCK_MS: positiveInt(30_000),
 
     DISCORD_TOKEN: discord(required()),
     DISCORD_CLIENT_ID: discord(snowflake),
@@ -90,6 +91,8 @@ export interface Config {
     interactiveReserve: number;
     maxAttempts: number;
     retryBaseMs: number;
+    /** How long a worker may go silent before another process takes its job over. */
+    jobLockMs: number;
   };
   discord: {
     token: string;
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       interactiveReserve: e.CMS_INTERACTIVE_RESERVE,
       maxAttempts: e.CMS_MAX_ATTEMPTS,
       retryBaseMs: e.CMS_RETRY_BASE_MS,
+      jobLockMs: e.CMS_JOB_LOCK_MS,
     },
     discord: discordComplete
       ? {

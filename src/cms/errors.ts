@@ -8,6 +8,7 @@
  * - `network`: the connection failed before any answer.
  * - `invalid-response`: the answer did not match the documented shape; `field` names where.
  * - `uncertain`: a write may have reached the CMS but its outcome is unknown, so it was not re-sent.
+ * - `cancelled`: the caller took the queued call back before it was sent.
  */
 export type CmsErrorKind =
   | 'invalid-input'
@@ -17,7 +18,8 @@ export type CmsErrorKind =
   | 'timeout'
   | 'network'
   | 'invalid-response'
-  | 'uncertain';
+  | 'uncertain'
+  | 'cancelled';
 
 export interface CmsErrorDetails {
   kind: CmsErrorKind;

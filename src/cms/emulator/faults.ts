@@ -5,7 +5,9 @@ import { z } from 'zod';
  * - `errorRate`: share answered 503 before anything happens (nothing is written);
  * - `hangRate`: share that take effect but never get an answer (the worst case for writes);
  * - `malformedRate`: share whose answer breaks the documented shape;
- * - `latencyMs`: added before every answer.
+ * - `latencyMs`: added before every answer;
+ * - `errorCount` / `hangCount`: the next N requests fail or hang, whatever the rates (tests
+ *   use these to script an outage exactly).
  * `operations` limits the faults to those operation names.
  */
 export const faultSettingsSchema = z.strictObject({
@@ -13,6 +15,8 @@ export const faultSettingsSchema = z.strictObject({
   errorRate: z.number().min(0).max(1).default(0),
   hangRate: z.number().min(0).max(1).default(0),
   malformedRate: z.number().min(0).max(1).default(0),
+  errorCount: z.number().int().nonnegative().default(0),
+  hangCount: z.number().int().nonnegative().default(0),
   operations: z.array(z.string()).nullable().default(null),
 });
 
@@ -44,6 +48,14 @@ export class Faults {
   draw(operation: string): { latencyMs: number; action: FaultAction } {
     const { operations, latencyMs, errorRate, hangRate, malformedRate } = this.settings;
     if (operations && !operations.includes(operation)) return { latencyMs: 0, action: null };
+    if (this.settings.errorCount > 0) {
+      this.settings.errorCount -= 1;
+      return { latencyMs, action: 'error' };
+    }
+    if (this.settings.hangCount > 0) {
+      this.settings.hangCount -= 1;
+      return { latencyMs, action: 'hang' };
+    }
     const roll = this.random();
     const action: FaultAction =
       roll < errorRate ? 'error' : roll < errorRate + hangRate ? 'hang' : roll < errorRate + hangRate + malformedRate ? 'malformed' : null;

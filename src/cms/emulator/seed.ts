@@ -249,7 +249,10 @@ export function sandboxCommunity(communityId = SANDBOX_COMMUNITY_ID): CommunityD
         fields: [{ label: 'Why do you want to join?', value: 'Friends play here.' }],
       },
     ],
-    rosters: [{ id: EXAMPLE.rosterId, label: 'Police Roster', departmentId: DEPARTMENT.police }],
+    rosters: [
+      { id: EXAMPLE.rosterId, label: 'Police Roster', departmentId: DEPARTMENT.police },
+      { id: 2, label: 'Fire & EMS Roster', departmentId: DEPARTMENT.fire },
+    ],
     events: [
       { id: EXAMPLE.eventId, title: 'Monthly Community Meeting', startsAt: '2026-12-01T01:00:00.000Z', rsvps: [m.chief] },
       { id: 'd1c2b3a4-9f8e-4d7c-b6a5-4f3e2d1c0b9a', title: 'Academy Class 12', startsAt: '2026-12-05T23:00:00.000Z', rsvps: [] },

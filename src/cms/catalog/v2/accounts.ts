@@ -182,6 +182,8 @@ export const accountOperations = {
     method: 'POST',
     path: '/v2/community/accounts/{accountId}/clock',
     limitPerMinute: 22,
+    // The intention is explicit: clocking in while in (or out while out) writes nothing.
+    idempotent: true,
     input: z.strictObject({
       params: accountParams,
       body: z.strictObject({

@@ -1,0 +1,35 @@
+import { limitPerMinute, type OperationName } from '../cms/catalog/index.js';
+import type { Priority } from './keys.js';
+
+export interface PacingSettings {
+  /** The CMS window: 60 000 ms in production; the emulator may compress it. */
+  windowMs: number;
+  /** Added to the window: covers the time between the decision and the request's arrival. */
+  marginMs: number;
+  /** Share of each limit kept for interactive calls (background work never uses it). */
+  interactiveReserve: number;
+  /** Per-minute limits for v1 operations, overriding the catalog's guess. */
+  v1Limits?: Readonly<Record<string, number>>;
+}
+
+export interface Budget {
+  /** Sends allowed in any window, from the catalog. */
+  limit: number;
+  /** Of those, how many only interactive calls may use. */
+  reserve: number;
+  /** The window the pacing enforces: the CMS window plus the safety margin. */
+  windowMs: number;
+}
+
+/** The budget of one operation, straight from the catalog's limit. */
+export function budgetFor(operation: OperationName, settings: PacingSettings): Budget {
+  const limit = limitPerMinute(operation, settings.v1Limits);
+  // At least one slot whenever a reserve is asked for, so even 9/min operations keep one.
+  const reserve = settings.interactiveReserve > 0 ? Math.min(limit - 1, Math.max(1, Math.round(limit * settings.interactiveReserve))) : 0;
+  return { limit, reserve, windowMs: settings.windowMs + settings.marginMs };
+}
+
+/** How far into the window a caller of this priority may fill it. */
+export function fillLimit(budget: Budget, priority: Priority): number {
+  return priority === 'interactive' ? budget.limit : budget.limit - budget.reserve;
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { getOperation, operationNames, type OperationInput, type OperationName, type OperationOutput } from '../cms/catalog/index.js';
+import type { CmsClient } from '../cms/client.js';
+import { CmsError } from '../cms/errors.js';
+import type { PacingSettings } from './budgets.js';
+import type { CmsJobData, DispatchMeta, JobOutcome } from './jobs.js';
+import { PRIORITIES, type Priority, type QueueKeys } from './keys.js';
+import { PacingGate } from './pacing-gate.js';
+import { verifiers, type Verdict } from './verifiers.js';
+
+export interface CmsWorkersOptions {
+  /** A connection with `maxRetriesPerRequest: null` (see createRedisConnection). */
+  connection: Redis;
+  keys: QueueKeys;
+  pacing: PacingSettings;
+  client: CmsClient;
+  logger: Logger;
+  /** Sends per job at most, retries included. */
+  maxAttempts: number;
+  /** First retry delay; doubles each time (with jitter). */
+  retryBaseMs: number;
+  /** Which operations this process serves; all of the catalog by default. */
+  operations?: readonly OperationName[];
+  /** How long a job stays claimed without a sign of life before another process takes it over. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+/** BullMQ honours `queue.rateLimit()` only for workers that have a limiter; this one never trips by itself. */
+const MANUAL_RATE_LIMIT_ONLY = { max: Number.MAX_SAFE_INTEGER, duration: 1_000 };
+
+interface SentMarker {
+  attempt: number;
+  at: number;
+  worker: string;
+}
+
+/**
+ * Runs queued CMS calls: one BullMQ worker per (operation, priority), each queue limited to one
+ * active job across all processes so sends leave in FIFO order. Before every send the pacing
+ * gate must grant a slot; when it says wait, the job goes back to the head of its queue and the
+ * queue sleeps until the slot frees (BullMQ's manual rate limit, timed in Redis).
+ */
+export class CmsWorkers {
+  readonly id = randomUUID();
+  private readonly gate: PacingGate;
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+
+  constructor(private readonly options: CmsWorkersOptions) {
+    this.gate = new PacingGate(options.connection, options.keys, options.pacing);
+  }
+
+  async start(): Promise<void> {
+    const { connection, keys } = this.options;
+    for (const operation of this.options.operations ?? operationNames) {
+      for (const priority of PRIORITIES) {
+        const name = keys.queueName(operation, priority);
+        const queue = new Queue(name, { connection, prefix: keys.bullPrefix });
+        await queue.setGlobalConcurrency(1);
+        this.queues.set(name, queue);
+        const worker = new Worker<CmsJobData, JobOutcome>(name, (job, token) => this.process(job, token), {
+          connection,
+          prefix: keys.bullPrefix,
+          concurrency: 1,
+          limiter: MANUAL_RATE_LIMIT_ONLY,
+          lockDuration: this.options.lockDurationMs ?? 30_000,
+          stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+          maxStalledCount: 2,
+        });
+        worker.on('error', (error) => this.options.logger.error({ err: error, queue: name }, 'CMS worker error'));
+        this.workers.push(worker);
+      }
+    }
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+
+  private queue(name: string): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`no queue ${name} in this worker process`);
+    return queue;
+  }
+
+  private async process(job: Job<CmsJobData, JobOutcome>, _token?: string): Promise<JobOutcome> {
+    const { operation, priority, attempt } = job.data;
+    const idempotent = getOperation(operation).idempotent;
+    const markerKey = idempotent ? undefined : this.options.keys.sentMarker(job.queueName, job.id!);
+    const marker: SentMarker = { attempt, at: Date.now(), worker: this.id };
+
+    const decision = await this.gate.acquire({
+      operation,
+      priority,
+      sendId: `${job.queueName}:${job.id}:${attempt}`,
+      markerKey,
+      marker: JSON.stringify(marker),
+    });
+    if (decision.status === 'wait') return this.comeBackIn(job, decision.waitMs);
+    if (decision.status === 'maybe-sent') return this.resolveUncertainSend(job, JSON.parse(decision.marker) as SentMarker);
+
+    const meta: DispatchMeta = { dispatchedAt: decision.sentAt, attempts: attempt };
+    try {
+      const data = await this.options.client.call(operation, job.data.input as never);
+      return await this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data, meta }, markerKey);
+    } catch (error) {
+      const cmsError = error instanceof CmsError ? error : new CmsError({ kind: 'network', operation, message: String(error) });
+      return this.afterFailedSend(job, cmsError, meta, markerKey);
+    }
+  }
+
+  /** Retries what may succeed later; reports the rest. Every retry goes through the gate again. */
+  private async afterFailedSend(job: Job<CmsJobData, JobOutcome>, error: CmsError, meta: DispatchMeta, markerKey: string | undefined): Promise<JobOutcome> {
+    const { logger, maxAttempts, retryBaseMs, pacing } = this.options;
+    if (error.kind === 'rate-limited') {
+      // Another app on the key, or a limit changed: stop every process for as long as asked.
+      const pauseMs = error.retryAfterMs ?? pacing.windowMs;
+      await this.gate.pause(pauseMs);
+      logger.error({ operation: error.operation, retryAfterMs: pauseMs, queue: job.queueName }, 'CMS answered 429: credential paused for all processes');
+      return this.retryOrFail(job, error, meta, pauseMs, markerKey);
+    }
+    if (!error.transient || job.data.attempt >= maxAttempts) return this.fail(job, error, meta, markerKey);
+    const backoffMs = retryBaseMs * 2 ** (job.data.attempt - 1) * (0.8 + Math.random() * 0.4);
+    logger.warn({ operation: error.operation, attempt: job.data.attempt, kind: error.kind, status: error.status, backoffMs: Math.round(backoffMs) }, 'CMS call failed; retrying');
+    // A timed-out write may have taken effect: keep its marker so the retry checks first.
+    const keepMarker = error.kind === 'timeout' && markerKey !== undefined;
+    return this.retryOrFail(job, error, meta, backoffMs, keepMarker ? undefined : markerKey);
+  }
+
+  private async retryOrFail(job: Job<CmsJobData, JobOutcome>, error: CmsError, meta: DispatchMeta, delayMs: number, clearMarkerKey: string | undefined): Promise<JobOutcome> {
+    if (job.data.attempt >= this.options.maxAttempts) return this.fail(job, error, meta, clearMarkerKey);
+    await job.updateData({ ...job.data, attempt: job.data.attempt + 1, lastError: error.toJSON() });
+    if (clearMarkerKey) await this.options.connection.del(clearMarkerKey);
+    return this.comeBackIn(job, delayMs);
+  }
+
+  /** Back to the head of the queue; the whole queue waits, so FIFO order holds. */
+  private async comeBackIn(job: Job<CmsJobData, JobOutcome>, delayMs: number): Promise<never> {
+    await this.queue(job.queueName).rateLimit(Math.max(1, Math.ceil(delayMs)));
+    throw Worker.RateLimitError();
+  }
+
+  /**
+   * An earlier send of this job may have reached the CMS (its worker died mid-request, or it
+   * timed out). Verify by reading the CMS where a verifier exists; otherwise report it.
+   */
+  private async resolveUncertainSend(job: Job<CmsJobData, JobOutcome>, marker: SentMarker): Promise<JobOutcome> {
+    const { operation, input } = job.data;
+    const markerKey = this.options.keys.sentMarker(job.queueName, job.id!);
+    const meta: DispatchMeta = { dispatchedAt: null, attempts: marker.attempt };
+    const verify = verifiers[operation];
+    this.options.logger.warn({ operation, jobId: job.id, sentAt: marker.at, verifiable: Boolean(verify) }, 'a send of this job may have reached the CMS');
+    if (verify) {
+      let verdict: Verdict | undefined;
+      try {
+        verdict = await verify(input, { call: (name, callInput) => this.callWithinBudget(name, callInput, job.data.priority), sentAt: marker.at });
+      } catch (error) {
+        this.options.logger.warn({ err: error, operation }, 'could not verify the earlier send');
+      }
+      if (verdict?.applied) return this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data: verdict.data, meta: { ...meta, verified: true } }, markerKey);
+      if (verdict && !verdict.applied) {
+        // It never took effect: clear the marker and send it (through the gate, as usual).
+        await this.options.connection.del(markerKey);
+        return this.comeBackIn(job, 1);
+      }
+    }
+    const error = new CmsError({
+      kind: 'uncertain',
+      operation,
+      message: `an earlier send (at ${new Date(marker.at).toISOString()}) may have reached the CMS and its outcome is unknown; not sent again, check the CMS`,
+    });
+    return this.fail(job, error, meta, markerKey);
+  }
+
+  /** A CMS read for a verifier: waits its turn in the operation's budget, then calls directly. */
+  private async callWithinBudget<N extends OperationName>(name: N, input: OperationInput<N>, priority: Priority): Promise<OperationOutput<N>> {
+    for (;;) {
+      const decision = await this.gate.acquire({ operation: name, priority, sendId: `verify:${randomUUID()}` });
+      if (decision.status === 'granted') return this.options.client.call(name, input);
+      await new Promise((resolve) => setTimeout(resolve, decision.status === 'wait' ? decision.waitMs : 10));
+    }
+  }
+
+  private async finish(job: Job<CmsJobData, JobOutcome>, outcome: JobOutcome, markerKey: string | undefined): Promise<JobOutcome> {
+    const publish = this.options.connection.multi().publish(this.options.keys.results(job.data.submitter), JSON.stringify(outcome));
+    if (markerKey) publish.del(markerKey);
+    await publish.exec();
+    return outcome;
+  }
+
+  private async fail(job: Job<CmsJobData, JobOutcome>, error: CmsError, meta: DispatchMeta, markerKey: string | undefined): Promise<never> {
+    const outcome: JobOutcome = { jobId: job.id!, queue: job.queueName, ok: false, error: error.toJSON(), meta };
+    await this.finish(job, outcome, markerKey);
+    // BullMQ keeps the job as failed; its reason holds the outcome so a submitter can recover it.
+    throw new Error(JSON.stringify(outcome));
+  }
+}

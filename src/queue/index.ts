@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { CmsClient } from '../cms/client.js';
+import type { OperationName } from '../cms/catalog/index.js';
+import type { Config } from '../config.js';
+import type { PacingSettings } from './budgets.js';
+import { CmsQueue } from './cms-queue.js';
+import { CmsWorkers } from './cms-workers.js';
+import { QueueKeys } from './keys.js';
+import { createRedisConnection } from './redis.js';
+
+export { CmsQueue, type CallResult, type SubmitOptions, type Ticket } from './cms-queue.js';
+export { CmsWorkers } from './cms-workers.js';
+export { PRIORITIES, QueueKeys, type Priority } from './keys.js';
+export type { QueueStats, OperationQueueStats } from './queue-metrics.js';
+
+type QueueConfig = Pick<Config, 'redisUrl' | 'pacing' | 'cms'>;
+
+export function pacingSettings(config: QueueConfig): PacingSettings {
+  return {
+    windowMs: config.pacing.windowMs,
+    marginMs: config.pacing.marginMs,
+    interactiveReserve: config.pacing.interactiveReserve,
+    v1Limits: config.cms.v1Limits,
+  };
+}
+
+function connector(config: QueueConfig, logger: Logger) {
+  const connections: Redis[] = [];
+  return {
+    connect(role: Parameters<typeof createRedisConnection>[1]): Redis {
+      const connection = createRedisConnection(config.redisUrl, role);
+      connection.on('error', (error) => logger.warn({ err: error, role }, 'Redis connection error'));
+      connections.push(connection);
+      return connection;
+    },
+    disconnectAll(): void {
+      for (const connection of connections) connection.disconnect();
+    },
+  };
+}
+
+/** The submitting side: what command handlers and the CMS service use. */
+export async function startCmsQueue(config: QueueConfig, logger: Logger): Promise<{ queue: CmsQueue; close(): Promise<void> }> {
+  const redis = connector(config, logger);
+  const queue = new CmsQueue({
+    connection: redis.connect('producer'),
+    subscriber: redis.connect('subscriber'),
+    keys: new QueueKeys(config.cms.communityId, config.cms.apiKey),
+    pacing: pacingSettings(config),
+    logger,
+  });
+  await queue.start();
+  return {
+    queue,
+    close: async () => {
+      await queue.close();
+      redis.disconnectAll();
+    },
+  };
+}
+
+/** This process's share of the workers; any number of processes may run them against one Redis. */
+export async function startCmsWorkers(
+  config: QueueConfig,
+  logger: Logger,
+  options: { operations?: readonly OperationName[] } = {},
+): Promise<{ workers: CmsWorkers; close(): Promise<void> }> {
+  const redis = connector(config, logger);
+  const workers = new CmsWorkers({
+    connection: redis.connect('worker'),
+    keys: new QueueKeys(config.cms.communityId, config.cms.apiKey),
+    pacing: pacingSettings(config),
+    client: new CmsClient(config.cms),
+    logger,
+    maxAttempts: config.pacing.maxAttempts,
+    retryBaseMs: config.pacing.retryBaseMs,
+    operations: options.operations,
+    lockDurationMs: config.pacing.jobLockMs,
+    stalledIntervalMs: config.pacing.jobLockMs,
+  });
+  await workers.start();
+  return {
+    workers,
+    close: async () => {
+      await workers.close();
+      redis.disconnectAll();
+    },
+  };
+}

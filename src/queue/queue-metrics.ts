@@ -1,0 +1,120 @@
+import type { Redis } from 'ioredis';
+import type { OperationName } from '../cms/catalog/index.js';
+import { budgetFor } from './budgets.js';
+import type { JobOutcome } from './jobs.js';
+import { PRIORITIES, type Priority, type QueueKeys } from './keys.js';
+import type { PacingGate } from './pacing-gate.js';
+
+export interface OperationQueueStats {
+  operation: OperationName;
+  priority: Priority;
+  /** Jobs waiting in Redis (all processes). */
+  waiting: number;
+  /** Jobs being sent now (all processes; at most one). */
+  active: number;
+  limit: number;
+  reserve: number;
+  /** Sends of this operation inside the current window (both priorities; all processes). */
+  usedInWindow: number;
+  /** How long this queue sleeps before its head job may try again. */
+  sleepingMs: number;
+  /** This process's submissions and their outcomes. */
+  submitted: number;
+  completed: number;
+  failed: number;
+  /** Submit-to-outcome times of this process's recent calls. */
+  latencyMsP50: number | null;
+  latencyMsP95: number | null;
+}
+
+export interface QueueStats {
+  /** Time left on a credential-wide pause after a 429. */
+  pausedMs: number;
+  operations: OperationQueueStats[];
+}
+
+interface LocalCounts {
+  submitted: number;
+  completed: number;
+  failed: number;
+  latencies: number[];
+}
+
+const LATENCY_SAMPLES = 200;
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+/** Counts this process's calls and reads the shared queue state from Redis in one round trip. */
+export class QueueMetrics {
+  private readonly local = new Map<string, LocalCounts>();
+
+  submitted(operation: OperationName, priority: Priority): void {
+    this.counts(operation, priority).submitted += 1;
+  }
+
+  finished(operation: OperationName, priority: Priority, outcome: JobOutcome, latencyMs: number): void {
+    const counts = this.counts(operation, priority);
+    if (outcome.ok) counts.completed += 1;
+    else counts.failed += 1;
+    counts.latencies.push(latencyMs);
+    if (counts.latencies.length > LATENCY_SAMPLES) counts.latencies.shift();
+  }
+
+  async collect(redis: Redis, keys: QueueKeys, gate: PacingGate, operations: readonly OperationName[]): Promise<QueueStats> {
+    const pipeline = redis.pipeline().time();
+    for (const operation of operations) {
+      pipeline.zrange(keys.budget(operation), 0, -1, 'WITHSCORES');
+      for (const priority of PRIORITIES) {
+        const name = keys.queueName(operation, priority);
+        pipeline.llen(keys.waitList(name)).llen(`${keys.namespace}:${name}:active`).pttl(`${keys.namespace}:${name}:limiter`);
+      }
+    }
+    const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    });
+    const [seconds, micros] = replies.shift() as [string, string];
+    const now = Number(seconds) * 1000 + Number(micros) / 1000;
+    const rows: OperationQueueStats[] = [];
+    for (const operation of operations) {
+      const sends = replies.shift() as string[];
+      const budget = gate.budget(operation);
+      const usedInWindow = sends.filter((_, i) => i % 2 === 1).filter((score) => Number(score) > now - budget.windowMs).length;
+      for (const priority of PRIORITIES) {
+        const [waiting, active, limiterTtl] = [replies.shift(), replies.shift(), replies.shift()] as number[];
+        const counts = this.counts(operation, priority);
+        const sorted = [...counts.latencies].sort((a, b) => a - b);
+        rows.push({
+          operation,
+          priority,
+          waiting: waiting!,
+          active: active!,
+          limit: budget.limit,
+          reserve: budget.reserve,
+          usedInWindow,
+          sleepingMs: Math.max(0, limiterTtl!),
+          submitted: counts.submitted,
+          completed: counts.completed,
+          failed: counts.failed,
+          latencyMsP50: percentile(sorted, 0.5),
+          latencyMsP95: percentile(sorted, 0.95),
+        });
+      }
+    }
+    return { pausedMs: await gate.pausedForMs(), operations: rows };
+  }
+
+  private counts(operation: OperationName, priority: Priority): LocalCounts {
+    const key = `${operation}.${priority}`;
+    let counts = this.local.get(key);
+    if (!counts) {
+      counts = { submitted: 0, completed: 0, failed: 0, latencies: [] };
+      this.local.set(key, counts);
+    }
+    return counts;
+  }
+}
+

@@ -1,0 +1,26 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startCmsWorkers } from './queue/index.js';
+
+/**
+ * A process that only sends queued CMS calls. Run more of them (here or on other hosts sharing
+ * the Redis) for resilience; the pacing holds across all of them.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, name: 'cms-worker', secrets: [config.cms.apiKey, config.discord?.token] });
+  const { close } = await startCmsWorkers(config, logger);
+  logger.info({ pid: process.pid }, 'CMS workers ready');
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'stopping CMS workers');
+    void close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  // A configuration error lists every problem and no secret; anything else is unexpected.
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error instanceof Error ? error.stack : error)}\n`);
+  process.exit(1);
+});
