@@ -1,5 +1,4 @@
 import { limitPerMinute, type OperationName } from '../cms/catalog/index.js';
-import type { Priority } from './keys.js';
 
 export interface PacingSettings {
   /** The CMS window: 60 000 ms in production; the emulator may compress it. */
@@ -10,6 +9,8 @@ export interface PacingSettings {
   interactiveReserve: number;
   /** Per-minute limits for v1 operations, overriding the catalog's guess. */
   v1Limits?: Readonly<Record<string, number>>;
+  /** The CMS client's timeout: the longest a send can be on its way. */
+  requestTimeoutMs: number;
 }
 
 export interface Budget {
@@ -19,6 +20,8 @@ export interface Budget {
   reserve: number;
   /** The window the pacing enforces: the CMS window plus the safety margin. */
   windowMs: number;
+  /** Background sends leave at least this far apart, spreading the background share evenly. */
+  backgroundSpacingMs: number;
 }
 
 /** The budget of one operation, straight from the catalog's limit. */
@@ -26,10 +29,6 @@ export function budgetFor(operation: OperationName, settings: PacingSettings): B
   const limit = limitPerMinute(operation, settings.v1Limits);
   // At least one slot whenever a reserve is asked for, so even 9/min operations keep one.
   const reserve = settings.interactiveReserve > 0 ? Math.min(limit - 1, Math.max(1, Math.round(limit * settings.interactiveReserve))) : 0;
-  return { limit, reserve, windowMs: settings.windowMs + settings.marginMs };
-}
-
-/** How far into the window a caller of this priority may fill it. */
-export function fillLimit(budget: Budget, priority: Priority): number {
-  return priority === 'interactive' ? budget.limit : budget.limit - budget.reserve;
+  const windowMs = settings.windowMs + settings.marginMs;
+  return { limit, reserve, windowMs, backgroundSpacingMs: windowMs / (limit - reserve) };
 }

@@ -8,12 +8,14 @@ import { CmsError } from '../cms/errors.js';
 import { budgetFor, type PacingSettings } from './budgets.js';
 import { estimateWaitMs } from './eta.js';
 import type { CmsJobData, DispatchMeta, JobOutcome } from './jobs.js';
-import type { Priority, QueueKeys } from './keys.js';
+import { PRIORITIES, type Priority, type QueueKeys } from './keys.js';
 import { PacingGate } from './pacing-gate.js';
 import { QueueMetrics, type QueueStats } from './queue-metrics.js';
 
 export interface SubmitOptions {
   priority?: Priority;
+  /** Read an ETA for the ticket (one more Redis round trip). Default true. */
+  estimate?: boolean;
 }
 
 export interface CallResult<T> {
@@ -77,11 +79,15 @@ export class CmsQueue {
     this.gate = new PacingGate(options.connection, options.keys, options.pacing);
   }
 
-  /** Subscribes to this submitter's outcomes; after a reconnect, looks up what it may have missed. */
+  /**
+   * Subscribes to this submitter's outcomes (after a reconnect it looks up what it may have
+   * missed) and readies a queue for every operation, so no user pays for that on a first call.
+   */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     const { subscriber, keys } = this.options;
+    await Promise.all(operationNames.flatMap((operation) => PRIORITIES.map((priority) => this.queueFor(operation, priority).waitUntilReady())));
     subscriber.on('message', (_channel: string, message: string) => this.onOutcome(JSON.parse(message) as JobOutcome));
     subscriber.on('ready', () => void this.recoverMissedOutcomes());
     await subscriber.subscribe(keys.results(this.id));
@@ -94,22 +100,35 @@ export class CmsQueue {
     this.pending.clear();
   }
 
-  /** Submits and waits: the data, or a CmsError. */
+  /** Submits and waits: the data, or a CmsError. (No ETA is read: nobody would see it.) */
   async call<N extends OperationName>(operation: N, input: OperationInput<N>, options: SubmitOptions = {}): Promise<OperationOutput<N>> {
-    const ticket = await this.submit(operation, input, options);
-    return (await ticket.result).data;
+    const { result } = await this.submit(operation, input, { ...options, estimate: false });
+    return (await result).data;
   }
 
   async submit<N extends OperationName>(operation: N, input: OperationInput<N>, options: SubmitOptions = {}): Promise<Ticket<OperationOutput<N>>> {
-    if (!this.started) await this.start();
     const priority = options.priority ?? 'interactive';
+    const { job, result, cancel } = await this.enqueue(operation, input, priority);
+    // An ETA is a courtesy: if Redis cannot answer now, the job is queued all the same.
+    const snapshot = options.estimate === false ? null : await this.gate.snapshot(operation, priority, job.id!).catch(() => null);
+    return {
+      jobId: job.id!,
+      queue: job.queueName,
+      etaMs: snapshot ? estimateWaitMs(snapshot, budgetFor(operation, this.options.pacing), priority) : 0,
+      position: snapshot?.jobsAhead ?? 0,
+      result,
+      cancel,
+    };
+  }
+
+  private async enqueue<N extends OperationName>(operation: N, input: OperationInput<N>, priority: Priority) {
+    if (!this.started) await this.start();
     // Bad input never enters the queue: the caller hears at once, and no budget is spent.
     const parsed = getOperation(operation).input.safeParse(input);
     if (!parsed.success) {
       const { field, text } = describeIssue(parsed.error, 'input');
       throw new CmsError({ kind: 'invalid-input', operation, field, message: `invalid input, not queued: ${text}` });
     }
-
     const unavailable = (reason: string) => new CmsError({ kind: 'network', operation, message: `the CMS queue is unavailable (Redis): ${reason}` });
     // BullMQ would wait for Redis to come back; a user waiting on an interaction should hear now.
     if (this.options.connection.status !== 'ready') throw unavailable(`connection is ${this.options.connection.status}`);
@@ -121,8 +140,7 @@ export class CmsQueue {
     } catch (error) {
       throw unavailable((error as Error).message);
     }
-    const jobId = job.id!;
-    const key = `${queue.name}:${jobId}`;
+    const key = `${queue.name}:${job.id}`;
     const result = new Promise<CallResult<OperationOutput<N>>>((resolve, reject) => {
       this.pending.set(key, { queue: queue.name, operation, priority, submittedAt: Date.now(), resolve: resolve as Pending['resolve'], reject });
     });
@@ -134,31 +152,20 @@ export class CmsQueue {
       this.early.delete(key);
       this.onOutcome(early.outcome);
     }
-
-    // An ETA is a courtesy: if Redis cannot answer now, the job is queued all the same.
-    const snapshot = await this.gate.snapshot(operation, priority, jobId).catch(() => null);
-    const position = snapshot?.jobsAhead ?? 0;
-    const etaMs = snapshot ? estimateWaitMs(snapshot, budgetFor(operation, this.options.pacing), priority) : 0;
-    return {
-      jobId,
-      queue: queue.name,
-      etaMs,
-      position,
-      result,
-      cancel: async () => {
-        const state = await job.getState();
-        if (state !== 'waiting' && state !== 'prioritized') return false;
-        try {
-          await job.remove();
-        } catch {
-          return false; // a worker took it in the meantime
-        }
-        const entry = this.pending.get(key);
-        this.pending.delete(key);
-        entry?.reject(new CmsError({ kind: 'cancelled', operation, message: 'cancelled before it was sent' }));
-        return true;
-      },
+    const cancel = async (): Promise<boolean> => {
+      const state = await job.getState();
+      if (state !== 'waiting' && state !== 'prioritized') return false;
+      try {
+        await job.remove();
+      } catch {
+        return false; // a worker took it in the meantime
+      }
+      const entry = this.pending.get(key);
+      this.pending.delete(key);
+      entry?.reject(new CmsError({ kind: 'cancelled', operation, message: 'cancelled before it was sent' }));
+      return true;
     };
+    return { job, result, cancel };
   }
 
   /** Depth, budget use and waits for every (operation, priority), for the bot and the metrics endpoint. */

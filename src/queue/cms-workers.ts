@@ -67,8 +67,11 @@ export class CmsWorkers {
           prefix: keys.bullPrefix,
           concurrency: 1,
           limiter: MANUAL_RATE_LIMIT_ONLY,
+          // A new job wakes an idle worker at once; the long poll only bounds idle chatter.
+          drainDelay: 20,
           lockDuration: this.options.lockDurationMs ?? 30_000,
-          stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+          // Spread the stalled-job checks of ~180 workers over time instead of firing together.
+          stalledInterval: Math.round((this.options.stalledIntervalMs ?? 30_000) * (0.75 + Math.random() / 2)),
           maxStalledCount: 2,
         });
         worker.on('error', (error) => this.options.logger.error({ err: error, queue: name }, 'CMS worker error'));
@@ -95,10 +98,12 @@ export class CmsWorkers {
     const markerKey = idempotent ? undefined : this.options.keys.sentMarker(job.queueName, job.id!);
     const marker: SentMarker = { attempt, at: Date.now(), worker: this.id };
 
+    const sendId = `${job.queueName}:${job.id}:${attempt}`;
     const decision = await this.gate.acquire({
       operation,
       priority,
-      sendId: `${job.queueName}:${job.id}:${attempt}`,
+      sendId,
+      jobId: job.id,
       markerKey,
       marker: JSON.stringify(marker),
     });
@@ -106,13 +111,15 @@ export class CmsWorkers {
     if (decision.status === 'maybe-sent') return this.resolveUncertainSend(job, JSON.parse(decision.marker) as SentMarker);
 
     const meta: DispatchMeta = { dispatchedAt: decision.sentAt, attempts: attempt };
+    let data: unknown;
     try {
-      const data = await this.options.client.call(operation, job.data.input as never);
-      return await this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data, meta }, markerKey);
+      data = await this.options.client.call(operation, job.data.input as never);
     } catch (error) {
+      await this.gate.settle(operation, sendId);
       const cmsError = error instanceof CmsError ? error : new CmsError({ kind: 'network', operation, message: String(error) });
       return this.afterFailedSend(job, cmsError, meta, markerKey);
     }
+    return this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data, meta }, markerKey, sendId);
   }
 
   /** Retries what may succeed later; reports the rest. Every retry goes through the gate again. */
@@ -180,17 +187,27 @@ export class CmsWorkers {
 
   /** A CMS read for a verifier: waits its turn in the operation's budget, then calls directly. */
   private async callWithinBudget<N extends OperationName>(name: N, input: OperationInput<N>, priority: Priority): Promise<OperationOutput<N>> {
+    const sendId = `verify:${randomUUID()}`;
     for (;;) {
-      const decision = await this.gate.acquire({ operation: name, priority, sendId: `verify:${randomUUID()}` });
-      if (decision.status === 'granted') return this.options.client.call(name, input);
+      const decision = await this.gate.acquire({ operation: name, priority, sendId });
+      if (decision.status === 'granted') {
+        try {
+          return await this.options.client.call(name, input);
+        } finally {
+          await this.gate.settle(name, sendId);
+        }
+      }
       await new Promise((resolve) => setTimeout(resolve, decision.status === 'wait' ? decision.waitMs : 10));
     }
   }
 
-  private async finish(job: Job<CmsJobData, JobOutcome>, outcome: JobOutcome, markerKey: string | undefined): Promise<JobOutcome> {
-    const publish = this.options.connection.multi().publish(this.options.keys.results(job.data.submitter), JSON.stringify(outcome));
-    if (markerKey) publish.del(markerKey);
-    await publish.exec();
+  /** One round trip: settle the send (if one was just made), clear the marker, tell the submitter. */
+  private async finish(job: Job<CmsJobData, JobOutcome>, outcome: JobOutcome, markerKey: string | undefined, settleSendId?: string): Promise<JobOutcome> {
+    const transaction = this.options.connection.multi();
+    if (settleSendId) this.gate.settleWithin(transaction, job.data.operation, settleSendId);
+    if (markerKey) transaction.del(markerKey);
+    transaction.publish(this.options.keys.results(job.data.submitter), JSON.stringify(outcome));
+    await transaction.exec();
     return outcome;
   }
 

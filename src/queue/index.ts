@@ -22,6 +22,7 @@ export function pacingSettings(config: QueueConfig): PacingSettings {
     marginMs: config.pacing.marginMs,
     interactiveReserve: config.pacing.interactiveReserve,
     v1Limits: config.cms.v1Limits,
+    requestTimeoutMs: config.cms.timeoutMs,
   };
 }
 

@@ -34,6 +34,21 @@ export class QueueKeys {
     return `${this.namespace}:budget:${operation}`;
   }
 
+  /** The background sends of the same log: background work may hold only its share of the window. */
+  backgroundBudget(operation: OperationName): string {
+    return `${this.namespace}:budget:${operation}:background`;
+  }
+
+  /** The earliest time the operation's next background send may leave (sends are spaced evenly). */
+  nextBackgroundSend(operation: OperationName): string {
+    return `${this.namespace}:budget:${operation}:background-next`;
+  }
+
+  /** The last job of a queue the gate let through (tells a job being sent from one bouncing). */
+  lastGranted(queueName: string): string {
+    return `${this.namespace}:granted:${queueName}`;
+  }
+
   /** Set (with a TTL) while the CMS asked this credential to stay away (a 429). */
   get pause(): string {
     return `${this.namespace}:paused`;
@@ -49,8 +64,13 @@ export class QueueKeys {
     return `${this.namespace}:results:${submitterId}`;
   }
 
-  /** BullMQ's wait list of a queue (read by the pacing script to let interactive work go first). */
+  /** BullMQ's wait list of a queue (read by the pacing scripts: interactive work goes first, ETAs). */
   waitList(queueName: string): string {
     return `${this.namespace}:${queueName}:wait`;
+  }
+
+  /** BullMQ's active list of a queue (at most one job: one active job per queue). */
+  activeList(queueName: string): string {
+    return `${this.namespace}:${queueName}:active`;
   }
 }

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { OperationName } from '../cms/catalog/index.js';
-import { budgetFor, fillLimit, type Budget, type PacingSettings } from './budgets.js';
+import { budgetFor, type Budget, type PacingSettings } from './budgets.js';
 import type { Priority, QueueKeys } from './keys.js';
-import { ACQUIRE_SLOT, PAUSE_CREDENTIAL, SNAPSHOT } from './scripts.js';
+import { ACQUIRE_SLOT, PAUSE_CREDENTIAL, SETTLE_SLOT, SNAPSHOT } from './scripts.js';
 
 export type SlotDecision =
   | { status: 'granted'; sentAt: number }
@@ -17,12 +17,17 @@ export interface PacingSnapshot {
   jobsAhead: number;
   /** Interactive jobs waiting for the same operation (counted for background jobs only). */
   interactiveWaiting: number;
+  /** The earliest time the operation's next background send may leave, if scheduled. */
+  nextBackgroundSend: number | null;
   /** Send times still inside the window, oldest first. */
   sendTimes: number[];
+  /** The background ones among them. */
+  backgroundSendTimes: number[];
 }
 
 interface PacingCommands {
   acquireSlot(...args: (string | number)[]): Promise<[number, number, string, string | null]>;
+  settleSlot(log: string, backgroundLog: string, member: string): Promise<string | null>;
   pauseCredential(key: string, ms: number): Promise<number>;
   pacingSnapshot(...args: (string | number)[]): Promise<(string | number)[]>;
 }
@@ -42,9 +47,10 @@ export class PacingGate {
     private readonly keys: QueueKeys,
     private readonly settings: PacingSettings,
   ) {
-    redis.defineCommand('acquireSlot', { numberOfKeys: 4, lua: ACQUIRE_SLOT });
+    redis.defineCommand('acquireSlot', { numberOfKeys: 7, lua: ACQUIRE_SLOT });
+    redis.defineCommand('settleSlot', { numberOfKeys: 2, lua: SETTLE_SLOT });
     redis.defineCommand('pauseCredential', { numberOfKeys: 1, lua: PAUSE_CREDENTIAL });
-    redis.defineCommand('pacingSnapshot', { numberOfKeys: 5, lua: SNAPSHOT });
+    redis.defineCommand('pacingSnapshot', { numberOfKeys: 8, lua: SNAPSHOT });
     this.redis = redis as Redis & PacingCommands;
   }
 
@@ -60,27 +66,51 @@ export class PacingGate {
     operation: OperationName;
     priority: Priority;
     sendId: string;
+    /** The queued job this send is for; none for calls made outside a queue. */
+    jobId?: string;
     markerKey?: string;
     marker?: string;
   }): Promise<SlotDecision> {
     const budget = this.budget(request.operation);
     const interactiveWait = this.keys.waitList(this.keys.queueName(request.operation, 'interactive'));
+    const granted = this.keys.lastGranted(this.keys.queueName(request.operation, request.priority));
     const [status, waitMs, now, marker] = await this.redis.acquireSlot(
       this.keys.budget(request.operation),
+      this.keys.backgroundBudget(request.operation),
       this.keys.pause,
       request.markerKey ?? this.keys.pause,
       interactiveWait,
-      fillLimit(budget, request.priority),
+      this.keys.nextBackgroundSend(request.operation),
+      granted,
+      budget.limit,
+      budget.limit - budget.reserve,
       budget.windowMs,
       request.sendId,
       request.priority === 'background' ? 1 : 0,
       request.markerKey ? 1 : 0,
       request.marker ?? '',
       SENT_MARKER_TTL_MS,
+      this.settings.requestTimeoutMs,
+      budget.backgroundSpacingMs,
+      request.jobId ?? '',
     );
     if (status === 1) return { status: 'granted', sentAt: Number(now) };
     if (status === -1) return { status: 'maybe-sent', marker: marker ?? '' };
     return { status: 'wait', waitMs: Math.max(1, waitMs) };
+  }
+
+  /** Once a send's answer (or error, or timeout) is back: logs the send at this moment. */
+  async settle(operation: OperationName, sendId: string): Promise<void> {
+    await this.redis.settleSlot(...this.settleArguments(operation, sendId));
+  }
+
+  /** The same, as part of a MULTI the caller sends anyway (saves a round trip). */
+  settleWithin(transaction: ChainableCommander, operation: OperationName, sendId: string): ChainableCommander {
+    return (transaction as ChainableCommander & Pick<PacingCommands, 'settleSlot'>).settleSlot(...this.settleArguments(operation, sendId)) as unknown as ChainableCommander;
+  }
+
+  private settleArguments(operation: OperationName, sendId: string): [string, string, string] {
+    return [this.keys.budget(operation), this.keys.backgroundBudget(operation), sendId];
   }
 
   /** After a 429: no process sends anything for this credential until the pause ends. */
@@ -95,12 +125,15 @@ export class PacingGate {
   async snapshot(operation: OperationName, priority: Priority, jobId: string): Promise<PacingSnapshot> {
     const queueName = this.keys.queueName(operation, priority);
     const interactiveQueue = this.keys.queueName(operation, 'interactive');
-    const [now, paused, jobsAhead, interactiveWaiting, ...sends] = await this.redis.pacingSnapshot(
+    const [now, paused, jobsAhead, interactiveWaiting, nextBackgroundSend, sendCount, ...times] = await this.redis.pacingSnapshot(
       this.keys.budget(operation),
+      this.keys.backgroundBudget(operation),
       this.keys.pause,
       this.keys.waitList(queueName),
-      `${this.keys.namespace}:${queueName}:active`,
+      this.keys.activeList(queueName),
       this.keys.waitList(interactiveQueue),
+      this.keys.nextBackgroundSend(operation),
+      this.keys.lastGranted(queueName),
       this.budget(operation).windowMs,
       jobId,
     );
@@ -109,7 +142,9 @@ export class PacingGate {
       pausedMs: Math.max(0, Number(paused)),
       jobsAhead: Number(jobsAhead),
       interactiveWaiting: priority === 'background' ? Number(interactiveWaiting) : 0,
-      sendTimes: sends.map(Number),
+      nextBackgroundSend: nextBackgroundSend === '' ? null : Number(nextBackgroundSend),
+      sendTimes: times.slice(0, Number(sendCount)).map(Number),
+      backgroundSendTimes: times.slice(Number(sendCount)).map(Number),
     };
   }
 }

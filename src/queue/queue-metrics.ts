@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { OperationName } from '../cms/catalog/index.js';
-import { budgetFor } from './budgets.js';
 import type { JobOutcome } from './jobs.js';
 import { PRIORITIES, type Priority, type QueueKeys } from './keys.js';
 import type { PacingGate } from './pacing-gate.js';
@@ -69,7 +68,7 @@ export class QueueMetrics {
       pipeline.zrange(keys.budget(operation), 0, -1, 'WITHSCORES');
       for (const priority of PRIORITIES) {
         const name = keys.queueName(operation, priority);
-        pipeline.llen(keys.waitList(name)).llen(`${keys.namespace}:${name}:active`).pttl(`${keys.namespace}:${name}:limiter`);
+        pipeline.llen(keys.waitList(name)).llen(keys.activeList(name)).pttl(`${keys.namespace}:${name}:limiter`);
       }
     }
     const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {

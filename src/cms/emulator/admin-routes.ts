@@ -9,6 +9,7 @@ import { v1AccountView } from './views.js';
 /**
  * The emulator's own API, for tests, benchmarks and the sandbox (no auth; it listens on loopback):
  * - `GET  /__emulator/stats`: requests, 429s, limit and max-in-any-window per (credential, operation);
+ * - `POST /__emulator/stats/reset`: forget rate-limit history and blocks, keep the community;
  * - `POST /__emulator/reset`: reseed the community, forget rate-limit history and faults;
  * - `GET|PUT|DELETE /__emulator/faults`: read, change or clear injected faults;
  * - `POST /__emulator/accounts/{accId}/kick|ban` and `PATCH /__emulator/accounts/{accId}`:
@@ -44,6 +45,10 @@ export async function handleAdminRequest(emulator: CmsEmulator, req: IncomingMes
       push: emulator.push?.stats() ?? null,
       faults: emulator.faults.current(),
     });
+  }
+  if (method === 'POST' && path === '/stats/reset') {
+    emulator.limiter.reset();
+    return json(res, 200, { reset: 'stats' });
   }
   if (method === 'POST' && path === '/reset') {
     emulator.reset();
