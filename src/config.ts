@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { getOperation, isOperationName } from './cms/catalog/index.js';
 
@@ -107,6 +108,14 @@ export class ConfigError extends Error {
     super(`Configuration is invalid (check your environment or .env file):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * Adds the variables of a `.env` file (if there is one) to the environment. Variables already
+ * set in the environment win, so a deployment can override the file.
+ */
+export function readDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
 }
 
 /** Reads and validates the whole configuration; throws one ConfigError listing every problem. */

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, readDotEnv } from './config.js';
 import { createLogger } from './logger.js';
 import { startCmsWorkers } from './queue/index.js';
 
@@ -7,6 +7,7 @@ import { startCmsWorkers } from './queue/index.js';
  * the Redis) for resilience; the pacing holds across all of them.
  */
 async function main(): Promise<void> {
+  readDotEnv();
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'cms-worker', secrets: [config.cms.apiKey, config.discord?.token] });
   const { close } = await startCmsWorkers(config, logger);

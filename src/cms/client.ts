@@ -9,6 +9,7 @@ import {
   type V2Operation,
 } from './catalog/index.js';
 import { CmsError } from './errors.js';
+import { parseJsonOrUndefined } from './json.js';
 
 export interface CmsClientOptions {
   /** Default `https://api.sonorancms.com`; the emulator's URL in tests and the sandbox. */
@@ -127,7 +128,7 @@ export class CmsClient {
   private v2Answer(name: string, operation: V2Operation, response: Response, text: string): unknown {
     if (response.ok) {
       if (response.status === 204 || operation.successStatus === 204) return null;
-      const envelope = parseJson(text) as { success?: unknown; data?: unknown } | undefined;
+      const envelope = parseJsonOrUndefined(text) as { success?: unknown; data?: unknown } | undefined;
       if (!envelope || typeof envelope !== 'object' || envelope.success !== true || !('data' in envelope)) {
         throw new CmsError({
           kind: 'invalid-response',
@@ -139,7 +140,7 @@ export class CmsClient {
       }
       return envelope.data;
     }
-    const problem = parseJson(text) as { title?: string; detail?: string; type?: string } | undefined;
+    const problem = parseJsonOrUndefined(text) as { title?: string; detail?: string; type?: string } | undefined;
     const message = [response.status, problem?.title, problem?.detail].filter(Boolean).join(' ') || `HTTP ${response.status}`;
     throw this.errorFor(name, response, message, problem?.type);
   }
@@ -148,10 +149,10 @@ export class CmsClient {
   private v1Answer(name: string, operation: V1Operation, response: Response, text: string): unknown {
     if (response.ok) {
       if (operation.answers === 'text') return text;
-      const json = parseJson(text);
+      const json = parseJsonOrUndefined(text);
       return json === undefined ? text : json;
     }
-    const json = parseJson(text) as { message?: string } | undefined;
+    const json = parseJsonOrUndefined(text) as { message?: string } | undefined;
     const line = (typeof json?.message === 'string' ? json.message : text).trim() || `HTTP ${response.status}`;
     throw this.errorFor(name, response, `${response.status} ${line}`, line);
   }
@@ -163,14 +164,5 @@ export class CmsClient {
     }
     const auth = status === 401 || (code !== undefined && V1_AUTH_ERRORS.has(code));
     return new CmsError({ kind: auth ? 'auth' : 'http', operation: name, status, code, message });
-  }
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

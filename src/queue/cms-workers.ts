@@ -49,6 +49,7 @@ export class CmsWorkers {
   private readonly gate: PacingGate;
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: CmsWorkersOptions) {
     this.gate = new PacingGate(options.connection, options.keys, options.pacing);
@@ -62,13 +63,14 @@ export class CmsWorkers {
         const queue = new Queue(name, { connection, prefix: keys.bullPrefix });
         await queue.setGlobalConcurrency(1);
         this.queues.set(name, queue);
-        const worker = new Worker<CmsJobData, JobOutcome>(name, (job, token) => this.process(job, token), {
+        const worker = new Worker<CmsJobData, JobOutcome>(name, (job) => this.track(this.process(job)), {
           connection,
           prefix: keys.bullPrefix,
           concurrency: 1,
           limiter: MANUAL_RATE_LIMIT_ONLY,
-          // A new job wakes an idle worker at once; the long poll only bounds idle chatter.
-          drainDelay: 20,
+          // A sleeping queue re-checks its limit every second: a closing worker never keeps
+          // the process alive for a whole rate-limit wait.
+          maximumRateLimitDelay: 1_000,
           lockDuration: this.options.lockDurationMs ?? 30_000,
           // Spread the stalled-job checks of ~180 workers over time instead of firing together.
           stalledInterval: Math.round((this.options.stalledIntervalMs ?? 30_000) * (0.75 + Math.random() / 2)),
@@ -81,8 +83,14 @@ export class CmsWorkers {
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
   }
 
+  /**
+   * Stops taking jobs, lets the sends under way finish, then closes. (A plain BullMQ close would
+   * also wait out each idle worker's long poll, seconds per queue.)
+   */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all(this.workers.map((worker) => worker.pause(true)));
+    await Promise.allSettled(this.inFlight);
+    await Promise.all(this.workers.map((worker) => worker.close(true)));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 
@@ -92,7 +100,15 @@ export class CmsWorkers {
     return queue;
   }
 
-  private async process(job: Job<CmsJobData, JobOutcome>, _token?: string): Promise<JobOutcome> {
+  /** Keeps the promise of every job being processed, so close() can wait for them. */
+  private track<T>(processing: Promise<T>): Promise<T> {
+    this.inFlight.add(processing);
+    const forget = () => this.inFlight.delete(processing);
+    processing.then(forget, forget);
+    return processing;
+  }
+
+  private async process(job: Job<CmsJobData, JobOutcome>): Promise<JobOutcome> {
     const { operation, priority, attempt } = job.data;
     const idempotent = getOperation(operation).idempotent;
     const markerKey = idempotent ? undefined : this.options.keys.sentMarker(job.queueName, job.id!);

@@ -47,7 +47,7 @@ export class PacingGate {
     private readonly keys: QueueKeys,
     private readonly settings: PacingSettings,
   ) {
-    redis.defineCommand('acquireSlot', { numberOfKeys: 7, lua: ACQUIRE_SLOT });
+    redis.defineCommand('acquireSlot', { numberOfKeys: 9, lua: ACQUIRE_SLOT });
     redis.defineCommand('settleSlot', { numberOfKeys: 2, lua: SETTLE_SLOT });
     redis.defineCommand('pauseCredential', { numberOfKeys: 1, lua: PAUSE_CREDENTIAL });
     redis.defineCommand('pacingSnapshot', { numberOfKeys: 8, lua: SNAPSHOT });
@@ -72,16 +72,18 @@ export class PacingGate {
     marker?: string;
   }): Promise<SlotDecision> {
     const budget = this.budget(request.operation);
-    const interactiveWait = this.keys.waitList(this.keys.queueName(request.operation, 'interactive'));
+    const interactiveQueue = this.keys.queueName(request.operation, 'interactive');
     const granted = this.keys.lastGranted(this.keys.queueName(request.operation, request.priority));
     const [status, waitMs, now, marker] = await this.redis.acquireSlot(
       this.keys.budget(request.operation),
       this.keys.backgroundBudget(request.operation),
       this.keys.pause,
       request.markerKey ?? this.keys.pause,
-      interactiveWait,
+      this.keys.waitList(interactiveQueue),
       this.keys.nextBackgroundSend(request.operation),
       granted,
+      this.keys.activeList(interactiveQueue),
+      this.keys.lastGranted(interactiveQueue),
       budget.limit,
       budget.limit - budget.reserve,
       budget.windowMs,

@@ -13,6 +13,7 @@
  * KEYS[5] the interactive queue's wait list (only read for background sends), else any key
  * KEYS[6] the earliest time the operation's next background send may leave
  * KEYS[7] the queue's last granted job id (read by SNAPSHOT), else any key
+ * KEYS[8] the interactive queue's active list; KEYS[9] its last granted job id (background only)
  * ARGV[1] the operation's limit per window
  * ARGV[2] how many sends background work may have in the window (limit less the reserve)
  * ARGV[3] window length in ms, safety margin included
@@ -72,6 +73,9 @@ if background then
   -- Interactive work waiting for this operation takes the next slots: come back once there
   -- is one more free slot than there are interactive jobs waiting.
   local waiting = redis.call('LLEN', KEYS[5])
+  -- An interactive job a worker holds but the gate has not let through yet is waiting too.
+  local held = redis.call('LINDEX', KEYS[8], 0)
+  if held and held ~= redis.call('GET', KEYS[9]) then waiting = waiting + 1 end
   if waiting > 0 then
     local yield = 10
     if waiting < limit then

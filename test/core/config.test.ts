@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, readDotEnv } from '../../src/config.js';
 
 const production = {
   CMS_COMMUNITY_ID: 'community-123',
@@ -86,5 +89,20 @@ describe('configuration', () => {
     assert.equal(config.discord, null);
     assert.deepEqual(config.cms.v1Limits, { 'v1.kickAccount': 5, 'v1.banAccount': 6 });
     assert.equal(config.pacing.marginMs, 100, 'the margin scales with a compressed window');
+  });
+
+  it('reads a .env file, letting variables already in the environment win', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dotenv-')), '.env');
+    writeFileSync(file, 'SONORAN_TEST_FROM_FILE=file\nSONORAN_TEST_BOTH=file\n');
+    process.env.SONORAN_TEST_BOTH = 'environment';
+    try {
+      readDotEnv(file);
+      assert.equal(process.env.SONORAN_TEST_FROM_FILE, 'file');
+      assert.equal(process.env.SONORAN_TEST_BOTH, 'environment');
+      readDotEnv(join(tmpdir(), 'no-such-dir', '.env'));
+    } finally {
+      delete process.env.SONORAN_TEST_FROM_FILE;
+      delete process.env.SONORAN_TEST_BOTH;
+    }
   });
 });

@@ -92,10 +92,6 @@ export async function startQueueHarness(options: { emulator?: CmsEmulatorOptions
   };
 }
 
-export async function emulatorStats(emulator: CmsEmulator) {
-  return emulator.limiter.stats();
-}
-
 export function statsFor(emulator: CmsEmulator, operation: string) {
   return emulator.limiter.stats().find((row) => row.operation === operation);
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { describeIssue } from '../client.js';
 import { faultSettingsSchema } from './faults.js';
 import type { CmsEmulator } from './server.js';
-import { parseJson, send } from './http.js';
+import { parseJsonOrUndefined } from '../json.js';
+import { send } from './http.js';
 import { v1AccountView } from './views.js';
 
 /**
@@ -33,7 +34,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 export async function handleAdminRequest(emulator: CmsEmulator, req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): Promise<void> {
   const path = url.pathname.slice('/__emulator'.length);
   const method = req.method ?? 'GET';
-  const body = parseJson(rawBody) ?? {};
+  const body = parseJsonOrUndefined(rawBody) ?? {};
   const invalid = (error: z.ZodError) => json(res, 400, { error: describeIssue(error, 'body').text });
 
   if (method === 'GET' && path === '/stats') {

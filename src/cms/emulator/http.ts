@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** The emulator's few HTTP chores: answering with a length, and reading a bounded body. */
+
 const MAX_BODY_BYTES = 1_000_000;
 
 export function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
@@ -17,13 +19,4 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-export function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -282,4 +282,3 @@ export function sandboxCommunity(communityId = SANDBOX_COMMUNITY_ID): CommunityD
   };
 }
 
-export { RANK as SANDBOX_RANKS, DEPARTMENT as SANDBOX_DEPARTMENTS };

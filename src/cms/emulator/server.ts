@@ -12,7 +12,8 @@ import {
 import { describeIssue } from '../client.js';
 import { fingerprint } from '../fingerprint.js';
 import { handleAdminRequest } from './admin-routes.js';
-import { parseJson, readBody, send } from './http.js';
+import { parseJsonOrUndefined } from '../json.js';
+import { readBody, send } from './http.js';
 import { Community } from './community.js';
 import { Faults, type FaultSettings } from './faults.js';
 import { handlers, type Handler } from './handlers/index.js';
@@ -175,7 +176,7 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
     if (url.searchParams.size > 0) input.query = Object.fromEntries(url.searchParams);
     const raw = await readBody(req);
     if (raw.length > 0 && route.operation.method !== 'GET') {
-      const body = parseJson(raw);
+      const body = parseJsonOrUndefined(raw);
       if (body === undefined) return problem(new CmsProblem(400, 'Bad Request', 'The request body is not valid JSON.'));
       input.body = body;
     }
@@ -189,7 +190,7 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
   async function serveV1(route: { name: OperationName; operation: V1Operation }, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const problem = (p: CmsProblem, headers: Record<string, string> = {}) =>
       send(res, p.status, p.v1Text ?? p.detail.toUpperCase(), { 'content-type': 'text/plain; charset=utf-8', ...headers });
-    const body = parseJson(await readBody(req)) as { id?: unknown; key?: unknown; type?: unknown; data?: unknown } | undefined;
+    const body = parseJsonOrUndefined(await readBody(req)) as { id?: unknown; key?: unknown; type?: unknown; data?: unknown } | undefined;
     if (!body || typeof body !== 'object') return problem(new CmsProblem(400, 'Bad Request', 'INVALID REQUEST', 'INVALID REQUEST'));
     if (body.key !== apiKey) return problem(new CmsProblem(400, 'Bad Request', 'INVALID API KEY', 'INVALID API KEY'));
     if (body.id !== communityId) return problem(new CmsProblem(400, 'Bad Request', 'INVALID COMMUNITY ID', 'INVALID COMMUNITY ID'));

@@ -1,0 +1,9 @@
+import type { Command } from './command.js';
+
+export type { Command } from './command.js';
+
+/**
+ * Every slash command, in one explicit list that both the bot and `deploy-commands.ts` read.
+ * Add a command by writing its module (`data` + `execute`) and listing it here.
+ */
+export const commands: readonly Command[] = [];
