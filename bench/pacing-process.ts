@@ -11,7 +11,8 @@ import { SATURATED, type DispatchRecord, type FromWorkerProcess, type ToWorkerPr
 
 const config = loadConfig();
 const logger = createLogger({ level: 'warn', name: 'bench-worker', secrets: [config.cms.apiKey] });
-const send = (message: FromWorkerProcess) => process.send!(message);
+/** Resolves once the message is handed over: exiting earlier could drop a large one. */
+const send = (message: FromWorkerProcess) => new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
 
 const workers = await startCmsWorkers(config, logger);
 const { queue, close: closeQueue } = await startCmsQueue(config, logger);
@@ -49,8 +50,8 @@ process.on('message', (message: ToWorkerProcess) => {
   }
   if (message.type === 'stop') {
     for (const timer of timers) clearInterval(timer);
-    send({ type: 'records', records });
     void (async () => {
+      await send({ type: 'records', records });
       await workers.close();
       await closeQueue();
       process.exit(0);
@@ -58,4 +59,4 @@ process.on('message', (message: ToWorkerProcess) => {
   }
 });
 
-send({ type: 'ready' });
+void send({ type: 'ready' });

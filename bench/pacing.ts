@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   console.log(`pacing benchmark: ${processes} worker process(es), ${windowMs} ms window (margin ${config.pacing.marginMs} ms), ${seconds} s`);
   children.push(...await Promise.all(
     Array.from({ length: processes }, async () => {
-      const child = fork('bench/pacing-process.ts', [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork('bench/pacing-process.ts', [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       await new Promise<void>((resolve, reject) => {
         child.once('message', (message: FromWorkerProcess) => (message.type === 'ready' ? resolve() : reject(new Error('unexpected message'))));
         child.once('exit', (code) => reject(new Error(`a worker process exited early (${code})`)));
@@ -214,6 +214,7 @@ async function main(): Promise<void> {
 
   // Redis time of the run: the first dispatch marks its start.
   const sent = records.filter((r) => r.dispatchedAt !== null);
+  if (sent.length === 0) throw new Error('no dispatch records came back from the worker processes');
   const runStart = Math.min(...sent.map((r) => r.dispatchedAt!));
   const runEnd = runStart + (endedAt - startedAt);
   console.log('\noperation                limit  sends  429s  max/window  utilization');
