@@ -10,7 +10,7 @@ import { SATURATED, type DispatchRecord, type FromWorkerProcess, type ToWorkerPr
  */
 
 const config = loadConfig();
-const logger = createLogger({ level: 'warn', name: 'bench-worker', secrets: [config.cms.apiKey] });
+const logger = createLogger({ level: 'warn', name: 'bench-worker', secrets: config.secrets });
 /** Resolves once the message is handed over: exiting earlier could drop a large one. */
 const send = (message: FromWorkerProcess) => new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
 

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     CMS_RATE_WINDOW_MS: String(windowMs),
   };
   const config = loadConfig(env);
-  const logger = createLogger({ level: 'warn', name: 'bench' });
+  const logger = createLogger({ level: 'warn', name: 'bench', secrets: config.secrets });
 
   console.log(`pacing benchmark: ${processes} worker process(es), ${windowMs} ms window (margin ${config.pacing.marginMs} ms), ${seconds} s`);
   children.push(...await Promise.all(

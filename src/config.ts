@@ -21,7 +21,7 @@ const snowflake = z
   .regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 
 /** `CMS_V1_LIMITS="v1.kickAccount=9,v1.banAccount=6"` overrides the guessed v1 limits. */
-const v1Limits = z
+export const v1LimitsSchema = z
   .string()
   .default('')
   .transform((text, ctx) => {
@@ -55,7 +55,7 @@ function environmentSchema(sandbox: boolean) {
     CMS_COMMUNITY_ID: required(),
     CMS_API_KEY: required(),
     CMS_TIMEOUT_MS: positiveInt(10_000),
-    CMS_V1_LIMITS: v1Limits,
+    CMS_V1_LIMITS: v1LimitsSchema,
 
     CMS_RATE_WINDOW_MS: positiveInt(60_000),
     CMS_PACING_MARGIN_MS: z.coerce.number().int().nonnegative().optional(),
@@ -72,6 +72,8 @@ function environmentSchema(sandbox: boolean) {
 }
 
 export interface Config {
+  /** Every secret value set (even in an otherwise incomplete group), for the logger to scrub. */
+  secrets: string[];
   sandbox: boolean;
   logLevel: string;
   redisUrl: string;
@@ -132,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const discordComplete = e.DISCORD_TOKEN && e.DISCORD_CLIENT_ID && e.DISCORD_GUILD_ID && e.AUDIT_CHANNEL_ID;
   return {
+    secrets: [e.CMS_API_KEY, e.DISCORD_TOKEN].filter((value): value is string => value !== undefined),
     sandbox: e.SANDBOX,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,

@@ -9,12 +9,18 @@ import { startCmsWorkers } from './queue/index.js';
 async function main(): Promise<void> {
   readDotEnv();
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, name: 'cms-worker', secrets: [config.cms.apiKey, config.discord?.token] });
+  const logger = createLogger({ level: config.logLevel, name: 'cms-worker', secrets: config.secrets });
   const { close } = await startCmsWorkers(config, logger);
   logger.info({ pid: process.pid }, 'CMS workers ready');
   const stop = (signal: string) => {
     logger.info({ signal }, 'stopping CMS workers');
-    void close().then(() => process.exit(0));
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'CMS workers did not close cleanly');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -79,8 +79,10 @@ export class CmsClient {
         throw new CmsError({ kind: 'timeout', operation: name, message: `no answer within ${timeoutMs} ms` });
       }
       if (callOptions.signal?.aborted) throw callOptions.signal.reason;
-      const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-      throw new CmsError({ kind: 'network', operation: name, message: `could not reach the CMS: ${reason}` });
+      const cause = error instanceof Error ? (error.cause as (Error & { code?: string }) | undefined) : undefined;
+      const reason = cause?.message ?? (error instanceof Error ? error.message : String(error));
+      // The system error code (ECONNREFUSED, ECONNRESET, ...) tells whether anything was sent.
+      throw new CmsError({ kind: 'network', operation: name, code: cause?.code, message: `could not reach the CMS: ${reason}` });
     }
 
     const data =

@@ -26,7 +26,7 @@ export interface CmsErrorDetails {
   operation: string;
   message: string;
   status?: number;
-  /** The CMS's own error code: the v1 error line or the problem `type`. */
+  /** The v1 error line or the problem `type` from the CMS; for `network`, the system error code. */
   code?: string;
   /** The schema path that failed, for `invalid-input` and `invalid-response`. */
   field?: string;

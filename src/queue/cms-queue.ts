@@ -59,6 +59,8 @@ interface Pending {
 const KEEP_FINISHED = { age: 3600, count: 5000 };
 /** Outcomes that arrive before their submit call has registered (kept briefly). */
 const EARLY_OUTCOME_TTL_MS = 60_000;
+/** How often calls still waiting are looked up in Redis, in case their outcome was missed. */
+const SWEEP_EVERY_MS = 15_000;
 
 /**
  * The only way the bot calls the CMS: `submit(operation, input, {priority})` queues the call in
@@ -73,27 +75,44 @@ export class CmsQueue {
   private readonly pending = new Map<string, Pending>();
   private readonly early = new Map<string, { outcome: JobOutcome; at: number }>();
   private readonly metrics = new QueueMetrics();
-  private started = false;
+  private starting: Promise<void> | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CmsQueueOptions) {
     this.gate = new PacingGate(options.connection, options.keys, options.pacing);
   }
 
   /**
-   * Subscribes to this submitter's outcomes (after a reconnect it looks up what it may have
-   * missed) and readies a queue for every operation, so no user pays for that on a first call.
+   * Subscribes to this submitter's outcomes and readies a queue for every operation, so no user
+   * pays for that on a first call. Calls while starting wait for it; a failed start is retried.
    */
-  async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
-    const { subscriber, keys } = this.options;
+  start(): Promise<void> {
+    this.starting ??= this.subscribe().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  private async subscribe(): Promise<void> {
+    const { subscriber, keys, logger } = this.options;
     await Promise.all(operationNames.flatMap((operation) => PRIORITIES.map((priority) => this.queueFor(operation, priority).waitUntilReady())));
-    subscriber.on('message', (_channel: string, message: string) => this.onOutcome(JSON.parse(message) as JobOutcome));
-    subscriber.on('ready', () => void this.recoverMissedOutcomes());
+    subscriber.on('message', (_channel: string, message: string) => {
+      try {
+        this.onOutcome(JSON.parse(message) as JobOutcome);
+      } catch (error) {
+        logger.warn({ err: error }, 'ignored a malformed message on the results channel');
+      }
+    });
+    // Pub/sub delivers at most once: after a reconnect, and every little while, look up in
+    // Redis the calls still waiting.
+    subscriber.on('ready', () => void this.sweep(0));
+    this.sweeper = setInterval(() => void this.sweep(SWEEP_EVERY_MS), SWEEP_EVERY_MS).unref();
     await subscriber.subscribe(keys.results(this.id));
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     const closing = new CmsError({ kind: 'network', operation: 'queue', message: 'the CMS queue was closed before the call finished' });
     for (const pending of this.pending.values()) pending.reject(closing);
@@ -122,7 +141,7 @@ export class CmsQueue {
   }
 
   private async enqueue<N extends OperationName>(operation: N, input: OperationInput<N>, priority: Priority) {
-    if (!this.started) await this.start();
+    await this.start();
     // Bad input never enters the queue: the caller hears at once, and no budget is spent.
     const parsed = getOperation(operation).input.safeParse(input);
     if (!parsed.success) {
@@ -155,6 +174,9 @@ export class CmsQueue {
     const cancel = async (): Promise<boolean> => {
       const state = await job.getState();
       if (state !== 'waiting' && state !== 'prioritized') return false;
+      // Waiting for a retry means it was sent before and may have taken effect: not cancellable.
+      const current = await Job.fromId<CmsJobData, JobOutcome>(queue, job.id!);
+      if (!current || current.data.attempt > 1) return false;
       try {
         await job.remove();
       } catch {
@@ -200,18 +222,22 @@ export class CmsQueue {
     else pending.reject(CmsError.fromJSON(outcome.error));
   }
 
-  /** Pub/sub is at most once: after a reconnect, read finished jobs from BullMQ instead. */
-  private async recoverMissedOutcomes(): Promise<void> {
-    for (const key of [...this.pending.keys()]) {
-      const pending = this.pending.get(key);
-      if (!pending) continue;
+  /** Looks up in BullMQ the calls waiting longer than `olderThanMs`, and settles the finished ones. */
+  private async sweep(olderThanMs: number): Promise<void> {
+    const now = Date.now();
+    for (const [key, pending] of [...this.pending]) {
+      if (now - pending.submittedAt < olderThanMs) continue;
       const jobId = key.slice(pending.queue.length + 1);
       try {
         const job = await Job.fromId<CmsJobData, JobOutcome>(this.queueFor(pending.operation, pending.priority), jobId);
-        if (job?.returnvalue) this.onOutcome(job.returnvalue);
-        else if (job?.failedReason) this.onOutcome(outcomeOfFailedJob(job, pending.operation));
+        if (!job) {
+          const error = new CmsError({ kind: 'uncertain', operation: pending.operation, message: 'the queued call is no longer in Redis (was Redis emptied?); its outcome is unknown' });
+          this.onOutcome({ jobId, queue: pending.queue, ok: false, error: error.toJSON(), meta: { dispatchedAt: null, attempts: 0 } });
+        } else if (job.returnvalue) this.onOutcome(job.returnvalue);
+        else if (job.failedReason) this.onOutcome(outcomeOfFailedJob(job, pending.operation));
       } catch (error) {
-        this.options.logger.warn({ err: error, key }, 'could not look up a finished CMS job');
+        // Redis is not back yet: the next sweep tries again.
+        this.options.logger.debug({ err: error, key }, 'could not look up a queued CMS call yet');
       }
     }
   }

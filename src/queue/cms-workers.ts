@@ -8,7 +8,8 @@ import { CmsError } from '../cms/errors.js';
 import type { PacingSettings } from './budgets.js';
 import type { CmsJobData, DispatchMeta, JobOutcome } from './jobs.js';
 import { PRIORITIES, type Priority, type QueueKeys } from './keys.js';
-import { PacingGate } from './pacing-gate.js';
+import { PacingGate, SENT_MARKER_TTL_MS } from './pacing-gate.js';
+import { certainlyNotApplied, type SentMarker } from './sent-marker.js';
 import { verifiers, type Verdict } from './verifiers.js';
 
 export interface CmsWorkersOptions {
@@ -32,10 +33,13 @@ export interface CmsWorkersOptions {
 /** BullMQ honours `queue.rateLimit()` only for workers that have a limiter; this one never trips by itself. */
 const MANUAL_RATE_LIMIT_ONLY = { max: Number.MAX_SAFE_INTEGER, duration: 1_000 };
 
-interface SentMarker {
-  attempt: number;
-  at: number;
-  worker: string;
+/** A verifier does not sit out a long wait for budget inside a job; the job comes back later. */
+const LONGEST_VERIFY_WAIT_MS = 2_000;
+
+class VerifyLater extends Error {
+  constructor(readonly waitMs: number) {
+    super(`verification must wait ${waitMs} ms for budget`);
+  }
 }
 
 /**
@@ -94,12 +98,6 @@ export class CmsWorkers {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 
-  private queue(name: string): Queue {
-    const queue = this.queues.get(name);
-    if (!queue) throw new Error(`no queue ${name} in this worker process`);
-    return queue;
-  }
-
   /** Keeps the promise of every job being processed, so close() can wait for them. */
   private track<T>(processing: Promise<T>): Promise<T> {
     this.inFlight.add(processing);
@@ -108,23 +106,26 @@ export class CmsWorkers {
     return processing;
   }
 
+  private queue(name: string): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`no queue ${name} in this worker process`);
+    return queue;
+  }
+
+  private markerKey(job: Job<CmsJobData, JobOutcome>): string | undefined {
+    return getOperation(job.data.operation).idempotent ? undefined : this.options.keys.sentMarker(job.queueName, job.id!);
+  }
+
   private async process(job: Job<CmsJobData, JobOutcome>): Promise<JobOutcome> {
     const { operation, priority, attempt } = job.data;
-    const idempotent = getOperation(operation).idempotent;
-    const markerKey = idempotent ? undefined : this.options.keys.sentMarker(job.queueName, job.id!);
+    const markerKey = this.markerKey(job);
     const marker: SentMarker = { attempt, at: Date.now(), worker: this.id };
+    // Unique per send: a job taken over after its worker died must not overwrite that send's entry.
+    const sendId = `${job.queueName}:${job.id}:${attempt}:${randomUUID()}`;
 
-    const sendId = `${job.queueName}:${job.id}:${attempt}`;
-    const decision = await this.gate.acquire({
-      operation,
-      priority,
-      sendId,
-      jobId: job.id,
-      markerKey,
-      marker: JSON.stringify(marker),
-    });
+    const decision = await this.gate.acquire({ operation, priority, sendId, jobId: job.id, markerKey, marker: JSON.stringify(marker) });
     if (decision.status === 'wait') return this.comeBackIn(job, decision.waitMs);
-    if (decision.status === 'maybe-sent') return this.resolveUncertainSend(job, JSON.parse(decision.marker) as SentMarker);
+    if (decision.status === 'maybe-sent') return this.resolveEarlierSend(job, JSON.parse(decision.marker) as SentMarker);
 
     const meta: DispatchMeta = { dispatchedAt: decision.sentAt, attempts: attempt };
     let data: unknown;
@@ -141,23 +142,23 @@ export class CmsWorkers {
   /** Retries what may succeed later; reports the rest. Every retry goes through the gate again. */
   private async afterFailedSend(job: Job<CmsJobData, JobOutcome>, error: CmsError, meta: DispatchMeta, markerKey: string | undefined): Promise<JobOutcome> {
     const { logger, maxAttempts, retryBaseMs, pacing } = this.options;
+    // A write that may have taken effect keeps its marker: its retry checks before sending.
+    const clearMarker = markerKey !== undefined && certainlyNotApplied(error) ? markerKey : undefined;
     if (error.kind === 'rate-limited') {
       // Another app on the key, or a limit changed: stop every process for as long as asked.
       const pauseMs = error.retryAfterMs ?? pacing.windowMs;
       await this.gate.pause(pauseMs);
       logger.error({ operation: error.operation, retryAfterMs: pauseMs, queue: job.queueName }, 'CMS answered 429: credential paused for all processes');
-      return this.retryOrFail(job, error, meta, pauseMs, markerKey);
+      return this.retryOrFail(job, error, meta, pauseMs, clearMarker);
     }
     if (!error.transient || job.data.attempt >= maxAttempts) return this.fail(job, error, meta, markerKey);
     const backoffMs = retryBaseMs * 2 ** (job.data.attempt - 1) * (0.8 + Math.random() * 0.4);
     logger.warn({ operation: error.operation, attempt: job.data.attempt, kind: error.kind, status: error.status, backoffMs: Math.round(backoffMs) }, 'CMS call failed; retrying');
-    // A timed-out write may have taken effect: keep its marker so the retry checks first.
-    const keepMarker = error.kind === 'timeout' && markerKey !== undefined;
-    return this.retryOrFail(job, error, meta, backoffMs, keepMarker ? undefined : markerKey);
+    return this.retryOrFail(job, error, meta, backoffMs, clearMarker);
   }
 
   private async retryOrFail(job: Job<CmsJobData, JobOutcome>, error: CmsError, meta: DispatchMeta, delayMs: number, clearMarkerKey: string | undefined): Promise<JobOutcome> {
-    if (job.data.attempt >= this.options.maxAttempts) return this.fail(job, error, meta, clearMarkerKey);
+    if (job.data.attempt >= this.options.maxAttempts) return this.fail(job, error, meta, this.markerKey(job));
     await job.updateData({ ...job.data, attempt: job.data.attempt + 1, lastError: error.toJSON() });
     if (clearMarkerKey) await this.options.connection.del(clearMarkerKey);
     return this.comeBackIn(job, delayMs);
@@ -170,12 +171,22 @@ export class CmsWorkers {
   }
 
   /**
-   * An earlier send of this job may have reached the CMS (its worker died mid-request, or it
-   * timed out). Verify by reading the CMS where a verifier exists; otherwise report it.
+   * An earlier send of this job left its marker. If the job had finished, hand back the stored
+   * outcome. Otherwise the send may have reached the CMS (its worker died, or it timed out):
+   * give it time to land, then verify by reading the CMS where a verifier exists, else report it.
    */
-  private async resolveUncertainSend(job: Job<CmsJobData, JobOutcome>, marker: SentMarker): Promise<JobOutcome> {
+  private async resolveEarlierSend(job: Job<CmsJobData, JobOutcome>, marker: SentMarker): Promise<JobOutcome> {
     const { operation, input } = job.data;
     const markerKey = this.options.keys.sentMarker(job.queueName, job.id!);
+    if (marker.outcome) {
+      // Finished already; only BullMQ's bookkeeping was lost. Tell the submitter again.
+      if (marker.outcome.ok) return this.finish(job, marker.outcome, markerKey);
+      return this.fail(job, CmsError.fromJSON(marker.outcome.error), marker.outcome.meta, markerKey);
+    }
+    // A request that timed out may still be on its way: wait until it cannot be.
+    const settledAt = marker.at + 2 * this.options.pacing.requestTimeoutMs;
+    if (Date.now() < settledAt) return this.comeBackIn(job, settledAt - Date.now());
+
     const meta: DispatchMeta = { dispatchedAt: null, attempts: marker.attempt };
     const verify = verifiers[operation];
     this.options.logger.warn({ operation, jobId: job.id, sentAt: marker.at, verifiable: Boolean(verify) }, 'a send of this job may have reached the CMS');
@@ -184,6 +195,7 @@ export class CmsWorkers {
       try {
         verdict = await verify(input, { call: (name, callInput) => this.callWithinBudget(name, callInput, job.data.priority), sentAt: marker.at });
       } catch (error) {
+        if (error instanceof VerifyLater) return this.comeBackIn(job, error.waitMs);
         this.options.logger.warn({ err: error, operation }, 'could not verify the earlier send');
       }
       if (verdict?.applied) return this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data: verdict.data, meta: { ...meta, verified: true } }, markerKey);
@@ -201,7 +213,7 @@ export class CmsWorkers {
     return this.fail(job, error, meta, markerKey);
   }
 
-  /** A CMS read for a verifier: waits its turn in the operation's budget, then calls directly. */
+  /** A CMS read for a verifier, within the operation's budget; a long wait defers the whole job. */
   private async callWithinBudget<N extends OperationName>(name: N, input: OperationInput<N>, priority: Priority): Promise<OperationOutput<N>> {
     const sendId = `verify:${randomUUID()}`;
     for (;;) {
@@ -213,15 +225,23 @@ export class CmsWorkers {
           await this.gate.settle(name, sendId);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, decision.status === 'wait' ? decision.waitMs : 10));
+      const waitMs = decision.status === 'wait' ? decision.waitMs : 10;
+      if (waitMs > LONGEST_VERIFY_WAIT_MS) throw new VerifyLater(waitMs);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
 
-  /** One round trip: settle the send (if one was just made), clear the marker, tell the submitter. */
+  /**
+   * One round trip: settle the send (if one was just made), store the outcome in the sent marker
+   * (if the job has one), and tell the submitter.
+   */
   private async finish(job: Job<CmsJobData, JobOutcome>, outcome: JobOutcome, markerKey: string | undefined, settleSendId?: string): Promise<JobOutcome> {
     const transaction = this.options.connection.multi();
     if (settleSendId) this.gate.settleWithin(transaction, job.data.operation, settleSendId);
-    if (markerKey) transaction.del(markerKey);
+    if (markerKey) {
+      const done: SentMarker = { attempt: job.data.attempt, at: Date.now(), worker: this.id, outcome };
+      transaction.set(markerKey, JSON.stringify(done), 'PX', SENT_MARKER_TTL_MS);
+    }
     transaction.publish(this.options.keys.results(job.data.submitter), JSON.stringify(outcome));
     await transaction.exec();
     return outcome;

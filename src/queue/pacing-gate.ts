@@ -27,13 +27,13 @@ export interface PacingSnapshot {
 
 interface PacingCommands {
   acquireSlot(...args: (string | number)[]): Promise<[number, number, string, string | null]>;
-  settleSlot(log: string, backgroundLog: string, member: string): Promise<string | null>;
+  settleSlot(log: string, backgroundLog: string, member: string, windowMs: number): Promise<string | null>;
   pauseCredential(key: string, ms: number): Promise<number>;
   pacingSnapshot(...args: (string | number)[]): Promise<(string | number)[]>;
 }
 
 /** Marker TTL: long enough to outlive any worker restart, short enough to clean itself up. */
-const SENT_MARKER_TTL_MS = 24 * 60 * 60 * 1000;
+export const SENT_MARKER_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The sliding-log pacing gate: never more than an operation's limit in any window, for every
@@ -111,8 +111,8 @@ export class PacingGate {
     return (transaction as ChainableCommander & Pick<PacingCommands, 'settleSlot'>).settleSlot(...this.settleArguments(operation, sendId)) as unknown as ChainableCommander;
   }
 
-  private settleArguments(operation: OperationName, sendId: string): [string, string, string] {
-    return [this.keys.budget(operation), this.keys.backgroundBudget(operation), sendId];
+  private settleArguments(operation: OperationName, sendId: string): [string, string, string, number] {
+    return [this.keys.budget(operation), this.keys.backgroundBudget(operation), sendId, this.budget(operation).windowMs];
   }
 
   /** After a 429: no process sends anything for this credential until the pause ends. */

@@ -110,14 +110,21 @@ return {1, 0, tostring(now), false}
  *
  * KEYS[1] the operation's send log; KEYS[2] its background send log
  * ARGV[1] the send's member
+ * ARGV[2] window length in ms, margin included
  * Returns the time logged (ms), or false if the send was not in the log.
  */
 export const SETTLE_SLOT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return false end
-redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
-redis.call('ZADD', KEYS[2], 'XX', now, ARGV[1])
+local window = tonumber(ARGV[2])
+for i = 1, 2 do
+  if redis.call('ZSCORE', KEYS[i], ARGV[1]) then
+    redis.call('ZADD', KEYS[i], 'XX', now, ARGV[1])
+    -- The log must outlive this entry's window.
+    if redis.call('PTTL', KEYS[i]) < window then redis.call('PEXPIRE', KEYS[i], math.ceil(window)) end
+  end
+end
 return tostring(now)
 `;
 

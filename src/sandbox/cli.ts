@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     CMS_COMMUNITY_ID: SANDBOX_COMMUNITY_ID,
     CMS_RATE_WINDOW_MS: String(windowMs),
   });
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'sandbox' });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'sandbox', secrets: config.secrets });
   const workers = await startCmsWorkers(config, logger);
   const { queue, close: closeQueue } = await startCmsQueue(config, logger);
 

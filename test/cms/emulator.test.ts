@@ -161,7 +161,8 @@ describe('CMS emulator', () => {
   });
 
   it('starts from the command line and prints its URL and credentials', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cms/emulator/cli.ts', '--port', '0', '--api-key', 'cli-test-key', '--window-ms', '5000'], {
+    const args = ['--port', '0', '--api-key', 'cli-test-key', '--window-ms', '5000', '--v1-limits', 'v1.kickAccount=2'];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cms/emulator/cli.ts', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -179,6 +180,12 @@ describe('CMS emulator', () => {
       assert.match(output, /CMS_COMMUNITY_ID=sandbox-community/);
       const response = await fetch(`${url}/v2/community`, { headers: { authorization: 'Bearer cli-test-key' } });
       assert.equal(response.status, 200);
+      const kick = () =>
+        fetch(`${url}/general/kick_account`, {
+          method: 'POST',
+          body: JSON.stringify({ id: 'sandbox-community', key: 'cli-test-key', type: 'KICK_ACCOUNT', data: [{ accId: officer }] }),
+        });
+      assert.deepEqual([(await kick()).status, (await kick()).status, (await kick()).status], [200, 200, 429], '--v1-limits sets the v1 limit');
       const stats = (await (await fetch(`${url}/__emulator/stats`)).json()) as { windowMs: number; blockSeconds: number };
       assert.deepEqual([stats.windowMs, stats.blockSeconds], [5000, 3600]);
     } finally {

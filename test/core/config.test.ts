@@ -30,6 +30,7 @@ describe('configuration', () => {
     assert.equal(config.cms.baseUrl, 'https://api.sonorancms.com');
     assert.equal(config.cms.apiKey, 'secret-api-key-value');
     assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+    assert.deepEqual(config.secrets, ['secret-api-key-value', 'secret.discord.token']);
     assert.deepEqual(config.pacing, { windowMs: 60_000, marginMs: 1_000, interactiveReserve: 0.1, maxAttempts: 4, retryBaseMs: 1_000, jobLockMs: 30_000 });
     assert.equal(config.discord?.auditChannelId, '333333333333333333');
     assert.equal(config.sandbox, false);

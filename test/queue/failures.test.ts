@@ -4,7 +4,8 @@ import { EXAMPLE } from '../../src/cms/catalog/examples.js';
 import { CmsClient } from '../../src/cms/client.js';
 import { CmsError } from '../../src/cms/errors.js';
 import type { CmsQueue } from '../../src/queue/index.js';
-import { startQueueHarness, statsFor, type QueueHarness } from '../helpers/queue-harness.js';
+import { SANDBOX_MEMBERS } from '../../src/cms/emulator/seed.js';
+import { startQueueHarness, statsFor, waitFor, type QueueHarness } from '../helpers/queue-harness.js';
 
 const account = { params: { accountId: EXAMPLE.accountId } };
 
@@ -90,5 +91,42 @@ describe('queue under failures', () => {
     assert.ok(logged, 'the 429 is logged as an error naming the operation');
     assert.match(String(logged.msg), /429/);
     assert.equal(logged.retryAfterMs, 1_000);
+  });
+
+  it('does not let a call be cancelled once it was sent, even while it waits to retry', async () => {
+    const other = new CmsClient(harness.config.cms);
+    for (let i = 0; i < 13; i += 1) await other.call('getDepartments', {});
+    const ticket = await queue.submit('getDepartments', {});
+    await waitFor(() => statsFor(harness.emulator, 'getDepartments')?.rateLimited === 1, 5_000, 'the 429');
+    assert.equal(await ticket.cancel(), false, 'it reached the CMS once already');
+    assert.equal((await ticket.result).meta.attempts, 2);
+  });
+
+  describe('a write whose failure leaves it unclear whether the CMS did it', () => {
+    const member = SANDBOX_MEMBERS.civilian;
+
+    it('sends it again after a 503, which means the CMS did nothing', async () => {
+      harness.emulator.faults.set({ errorCount: 1, errorStatus: 503, operations: ['createRsvp'] });
+      const result = await (await queue.submit('createRsvp', { params: { eventId: EXAMPLE.eventId }, body: { accId: member } })).result;
+      assert.equal(result.data, 'RSVP_SUCCESS');
+      assert.equal(result.meta.attempts, 2);
+    });
+
+    it('checks before sending again after a 502 from a gateway, and sends when the check says it did not happen', async () => {
+      harness.emulator.faults.set({ errorCount: 1, errorStatus: 502, operations: ['addMemberRecord'] });
+      const result = await (await queue.submit('addMemberRecord', { params: { accountId: member }, body: { points: 2, reason: 'Gateway test' } })).result;
+      assert.equal(statsFor(harness.emulator, 'getMemberRecords')?.requests, 1, 'it looked first');
+      assert.equal(statsFor(harness.emulator, 'addMemberRecord')?.requests, 2);
+      assert.equal((result.data as { reason: string }[])[0]!.reason, 'Gateway test');
+      const records = harness.emulator.community.data.records.filter((r) => r.reason === 'Gateway test');
+      assert.equal(records.length, 1);
+    });
+
+    it('reports it as uncertain after a 502 when there is no way to check', async () => {
+      harness.emulator.faults.set({ errorCount: 1, errorStatus: 502, operations: ['createRsvp'] });
+      const error = await rejection((await queue.submit('createRsvp', { params: { eventId: EXAMPLE.eventId }, body: { accId: member } })).result);
+      assert.equal(error.kind, 'uncertain');
+      assert.equal(statsFor(harness.emulator, 'createRsvp')?.requests, 1);
+    });
   });
 });

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
 import { after, before, describe, it } from 'node:test';
 import { EXAMPLE } from '../../src/cms/catalog/examples.js';
 import { CmsError } from '../../src/cms/errors.js';
 import { SANDBOX_MEMBERS } from '../../src/cms/emulator/seed.js';
+import { QueueKeys } from '../../src/queue/index.js';
+import type { SentMarker } from '../../src/queue/sent-marker.js';
 import { startQueueHarness, statsFor, waitFor, type QueueHarness } from '../helpers/queue-harness.js';
 
 const member = SANDBOX_MEMBERS.civilian;
@@ -15,7 +18,7 @@ describe('a worker that dies mid-request', () => {
   let harness: QueueHarness;
 
   before(async () => {
-    harness = await startQueueHarness({ env: { CMS_JOB_LOCK_MS: '1000', CMS_TIMEOUT_MS: '5000' } });
+    harness = await startQueueHarness({ env: { CMS_JOB_LOCK_MS: '1000', CMS_TIMEOUT_MS: '1000' } });
   });
   after(() => harness.stop());
 
@@ -70,6 +73,29 @@ describe('a worker that dies mid-request', () => {
     assert.equal(session.meta.verified, true);
     assert.equal((session.data as { startedBy: string }).startedBy, member);
     assert.equal(statsFor(harness.emulator, 'startSession')?.requests, 1);
+    await workers.close();
+  });
+
+  it('hands back the stored outcome when a finished job runs again (crash before BullMQ noted it)', async () => {
+    const { queue } = await harness.startQueue();
+    // No worker runs yet: the job waits while we leave the marker a finished job leaves.
+    const ticket = await queue.submit('createRsvp', { params: { eventId: EXAMPLE.eventId }, body: { accId: SANDBOX_MEMBERS.officer } });
+    const keys = new QueueKeys(harness.config.cms.communityId, harness.config.cms.apiKey);
+    const done: SentMarker = {
+      attempt: 1,
+      at: Date.now(),
+      worker: 'a-worker-that-crashed',
+      outcome: { jobId: ticket.jobId, queue: ticket.queue, ok: true, data: 'RSVP_SUCCESS', meta: { dispatchedAt: Date.now(), attempts: 1 } },
+    };
+    const sentBefore = statsFor(harness.emulator, 'createRsvp')?.requests ?? 0;
+    const redis = new Redis(harness.redis.url);
+    await redis.set(keys.sentMarker(ticket.queue, ticket.jobId), JSON.stringify(done));
+    redis.disconnect();
+
+    const workers = await harness.startWorkers();
+    const result = await ticket.result;
+    assert.equal(result.data, 'RSVP_SUCCESS');
+    assert.equal(statsFor(harness.emulator, 'createRsvp')?.requests ?? 0, sentBefore, 'nothing was sent again');
     await workers.close();
   });
 });

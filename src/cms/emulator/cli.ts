@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { v1LimitsSchema } from '../../config.js';
 import { createLogger } from '../../logger.js';
 import { startCmsEmulator } from './server.js';
 import { SANDBOX_API_KEY, SANDBOX_COMMUNITY_ID } from './seed.js';
@@ -16,9 +17,17 @@ Usage: npm run emulator -- [options]
   --latency-ms <ms>     added to every answer (default 0)
   --error-rate <0..1>   share of requests answered 503 (default 0)
   --hang-rate <0..1>    share of requests that take effect but never answer (default 0)
+  --malformed-rate <0..1>  share of answers that break the documented shape (default 0)
+  --v1-limits <list>    v1 limits the bot was given, as in CMS_V1_LIMITS (v1.kickAccount=9,...)
   --push-url <url>      POST ACCOUNT_KICKED / ACCOUNT_BANNED / ACCOUNT_UPDATED events here
   --help                show this text
 `;
+
+function parseV1Limits(text: string | undefined): Record<string, number> {
+  const parsed = v1LimitsSchema.safeParse(text ?? '');
+  if (!parsed.success) throw new Error(`--v1-limits: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  return parsed.data;
+}
 
 function number(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -39,6 +48,8 @@ async function main(): Promise<void> {
       'latency-ms': { type: 'string' },
       'error-rate': { type: 'string' },
       'hang-rate': { type: 'string' },
+      'malformed-rate': { type: 'string' },
+      'v1-limits': { type: 'string' },
       'push-url': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -58,7 +69,9 @@ async function main(): Promise<void> {
       latencyMs: number(values['latency-ms'], 'latency-ms', 0),
       errorRate: number(values['error-rate'], 'error-rate', 0),
       hangRate: number(values['hang-rate'], 'hang-rate', 0),
+      malformedRate: number(values['malformed-rate'], 'malformed-rate', 0),
     },
+    v1Limits: parseV1Limits(values['v1-limits']),
     pushUrl: values['push-url'],
     logger: createLogger({ level: 'warn', name: 'cms-emulator' }),
   });

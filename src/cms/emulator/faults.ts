@@ -2,9 +2,11 @@ import { z } from 'zod';
 
 /**
  * Injected trouble, set by flags or the admin API. Each request draws once:
- * - `errorRate`: share answered 503 before anything happens (nothing is written);
+ * - `errorRate`: share answered `errorStatus` (503 by default) before anything happens (nothing
+ *   is written, whatever the status says);
  * - `hangRate`: share that take effect but never get an answer (the worst case for writes);
- * - `malformedRate`: share whose answer breaks the documented shape;
+ * - `malformedRate`: share whose answer breaks the documented shape (answers without a body,
+ *   such as Cancel Session's 204, are left alone);
  * - `latencyMs`: added before every answer;
  * - `errorCount` / `hangCount`: the next N requests fail or hang, whatever the rates (tests
  *   use these to script an outage exactly).
@@ -13,6 +15,7 @@ import { z } from 'zod';
 export const faultSettingsSchema = z.strictObject({
   latencyMs: z.number().int().nonnegative().default(0),
   errorRate: z.number().min(0).max(1).default(0),
+  errorStatus: z.number().int().min(500).max(599).default(503),
   hangRate: z.number().min(0).max(1).default(0),
   malformedRate: z.number().min(0).max(1).default(0),
   errorCount: z.number().int().nonnegative().default(0),

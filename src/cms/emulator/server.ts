@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
@@ -131,7 +131,8 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
     const fault = faults.draw(name);
     if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
     if (fault.action === 'error') {
-      problem(new CmsProblem(503, 'Service Unavailable', 'Injected failure: the CMS is temporarily unavailable.', 'SERVICE UNAVAILABLE'));
+      const status = faults.current().errorStatus;
+      problem(new CmsProblem(status, STATUS_CODES[status] ?? 'Server Error', 'Injected failure: the CMS is temporarily unavailable.', 'SERVICE UNAVAILABLE'));
       return;
     }
 
