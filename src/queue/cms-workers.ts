@@ -127,7 +127,8 @@ export class CmsWorkers {
     if (decision.status === 'wait') return this.comeBackIn(job, decision.waitMs);
     if (decision.status === 'maybe-sent') return this.resolveEarlierSend(job, JSON.parse(decision.marker) as SentMarker);
 
-    const meta: DispatchMeta = { dispatchedAt: decision.sentAt, attempts: attempt };
+    // BullMQ stamps a job with the submitter's clock; hosts sharing a Redis keep clocks in sync.
+    const meta: DispatchMeta = { dispatchedAt: decision.sentAt, queuedMs: Math.max(0, Math.round(decision.sentAt - job.timestamp)), attempts: attempt };
     let data: unknown;
     try {
       data = await this.options.client.call(operation, job.data.input as never);

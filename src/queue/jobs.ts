@@ -17,6 +17,8 @@ export interface CmsJobData {
 export interface DispatchMeta {
   /** Redis time (ms) the last send was let through the gate; null if none was. */
   dispatchedAt: number | null;
+  /** From submit to that moment: the time spent waiting in the queue (ms). */
+  queuedMs?: number;
   /** Sends made, retries included. */
   attempts: number;
   /** The earlier send's result was confirmed by reading the CMS instead of sending again. */

@@ -24,6 +24,9 @@ export interface OperationQueueStats {
   /** Submit-to-outcome times of this process's recent calls. */
   latencyMsP50: number | null;
   latencyMsP95: number | null;
+  /** Of that, the time spent waiting in the queue before the (last) send. */
+  queuedMsP50: number | null;
+  queuedMsP95: number | null;
 }
 
 export interface QueueStats {
@@ -37,9 +40,15 @@ interface LocalCounts {
   completed: number;
   failed: number;
   latencies: number[];
+  queued: number[];
 }
 
 const LATENCY_SAMPLES = 200;
+
+function keepRecent(samples: number[], value: number): void {
+  samples.push(value);
+  if (samples.length > LATENCY_SAMPLES) samples.shift();
+}
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -58,8 +67,8 @@ export class QueueMetrics {
     const counts = this.counts(operation, priority);
     if (outcome.ok) counts.completed += 1;
     else counts.failed += 1;
-    counts.latencies.push(latencyMs);
-    if (counts.latencies.length > LATENCY_SAMPLES) counts.latencies.shift();
+    keepRecent(counts.latencies, latencyMs);
+    if (outcome.meta.queuedMs !== undefined) keepRecent(counts.queued, outcome.meta.queuedMs);
   }
 
   async collect(redis: Redis, keys: QueueKeys, gate: PacingGate, operations: readonly OperationName[]): Promise<QueueStats> {
@@ -85,7 +94,8 @@ export class QueueMetrics {
       for (const priority of PRIORITIES) {
         const [waiting, active, limiterTtl] = [replies.shift(), replies.shift(), replies.shift()] as number[];
         const counts = this.counts(operation, priority);
-        const sorted = [...counts.latencies].sort((a, b) => a - b);
+        const latencies = [...counts.latencies].sort((a, b) => a - b);
+        const queued = [...counts.queued].sort((a, b) => a - b);
         rows.push({
           operation,
           priority,
@@ -98,8 +108,10 @@ export class QueueMetrics {
           submitted: counts.submitted,
           completed: counts.completed,
           failed: counts.failed,
-          latencyMsP50: percentile(sorted, 0.5),
-          latencyMsP95: percentile(sorted, 0.95),
+          latencyMsP50: percentile(latencies, 0.5),
+          latencyMsP95: percentile(latencies, 0.95),
+          queuedMsP50: percentile(queued, 0.5),
+          queuedMsP95: percentile(queued, 0.95),
         });
       }
     }
@@ -110,7 +122,7 @@ export class QueueMetrics {
     const key = `${operation}.${priority}`;
     let counts = this.local.get(key);
     if (!counts) {
-      counts = { submitted: 0, completed: 0, failed: 0, latencies: [] };
+      counts = { submitted: 0, completed: 0, failed: 0, latencies: [], queued: [] };
       this.local.set(key, counts);
     }
     return counts;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { EXAMPLE } from '../../src/cms/catalog/examples.js';
 import { CmsClient } from '../../src/cms/client.js';
@@ -104,6 +105,13 @@ describe('CMS client error paths', () => {
     assert.equal(error.status, 503);
     assert.equal(error.transient, true);
     await client.call('getCommunity', {});
+  });
+
+  it('adds injected latency to every answer', async () => {
+    emulator.faults.set({ latencyMs: 150, operations: ['getCommunity'] });
+    const started = performance.now();
+    await client.call('getCommunity', {});
+    assert.ok(performance.now() - started >= 145, 'the answer came no sooner than the added latency');
   });
 
   it('times out a request that never answers', async () => {

@@ -47,6 +47,9 @@ describe('queue scheduling', () => {
       { background: 4, used: 2, limit: 9, reserve: 1 },
     );
     assert.ok(rows.background!.sleepingMs > 1_000, 'the background queue sleeps until its next turn');
+    assert.deepEqual([rows.interactive!.submitted, rows.interactive!.completed, rows.background!.submitted, rows.background!.completed], [1, 1, 5, 1]);
+    assert.ok(rows.interactive!.latencyMsP50! >= rows.interactive!.queuedMsP50!, 'waiting is part of the latency');
+    assert.ok(rows.background!.queuedMsP95 !== null);
 
     const last = background.at(-1)!;
     assert.ok(await last.cancel(), 'a waiting job can be taken back');
