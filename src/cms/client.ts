@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   getOperation,
   type OperationInput,
@@ -8,7 +7,7 @@ import {
   type V2Input,
   type V2Operation,
 } from './catalog/index.js';
-import { CmsError } from './errors.js';
+import { CmsError, describeIssue } from './errors.js';
 import { parseJsonOrUndefined } from './json.js';
 
 export interface CmsClientOptions {
@@ -22,13 +21,6 @@ export interface CmsClientOptions {
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
-}
-
-/** The first schema problem as "path: message", for errors that name the field. */
-export function describeIssue(error: z.ZodError, root: string): { field: string; text: string } {
-  const issue = error.issues[0];
-  const field = [root, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
-  return { field, text: `${field}: ${issue?.message ?? 'invalid'}` };
 }
 
 /** Retry-After is either seconds or an HTTP date. */

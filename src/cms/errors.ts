@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Why a CMS call failed:
  * - `invalid-input`: the caller's input broke the operation's schema; nothing was sent.
@@ -78,4 +80,11 @@ export class CmsError extends Error {
   static fromJSON(details: CmsErrorDetails): CmsError {
     return new CmsError(details);
   }
+}
+
+/** The first schema problem as "path: message", for errors that name the field. */
+export function describeIssue(error: z.ZodError, root: string): { field: string; text: string } {
+  const issue = error.issues[0];
+  const field = [root, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
+  return { field, text: `${field}: ${issue?.message ?? 'invalid'}` };
 }

@@ -3,7 +3,7 @@ import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { getOperation, operationNames, type OperationInput, type OperationName, type OperationOutput } from '../cms/catalog/index.js';
-import { describeIssue } from '../cms/client.js';
+import { describeIssue } from '../cms/errors.js';
 import { CmsError } from '../cms/errors.js';
 import { budgetFor, type PacingSettings } from './budgets.js';
 import { estimateWaitMs } from './eta.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { describeIssue } from '../client.js';
+import { describeIssue } from '../errors.js';
 import { faultSettingsSchema } from './faults.js';
 import type { CmsEmulator } from './server.js';
 import { parseJsonOrUndefined } from '../json.js';

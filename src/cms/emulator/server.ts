@@ -9,7 +9,7 @@ import {
   type V1Operation,
   type V2Operation,
 } from '../catalog/index.js';
-import { describeIssue } from '../client.js';
+import { describeIssue } from '../errors.js';
 import { fingerprint } from '../fingerprint.js';
 import { handleAdminRequest } from './admin-routes.js';
 import { parseJsonOrUndefined } from '../json.js';

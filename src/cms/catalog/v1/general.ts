@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EXAMPLE } from '../examples.js';
 import { v1 } from '../operation.js';
-import { clockRow, department, nonEmpty, profileFieldValue, v1Account, withAccountLookup } from '../shapes.js';
+import { accountSummary, clockRow, department, nonEmpty, profileFieldValue, v1Account, withAccountLookup } from '../shapes.js';
 
 const byAccount = withAccountLookup({});
 const exampleLookup = { accId: EXAMPLE.accountId };
@@ -76,17 +76,9 @@ export const v1GeneralOperations = {
       total: z.number().int(),
       skip: z.number().int(),
       take: z.number().int(),
+      // The v2 list row without comName and uniqueId.
       accounts: z.array(
-        z.looseObject({
-          accId: z.string(),
-          accName: z.string(),
-          activeApiIds: z.array(z.string()),
-          discordId: z.string().nullable().optional(),
-          sysStatus: z.boolean(),
-          comStatus: z.boolean(),
-          archived: z.boolean(),
-          banned: z.boolean(),
-        }),
+        accountSummary.pick({ accId: true, accName: true, activeApiIds: true, discordId: true, sysStatus: true, comStatus: true, archived: true, banned: true }),
       ),
     }),
     example: { data: [{ skip: 0, take: 25, sysStatus: true }] },
