@@ -20,7 +20,7 @@ export interface Budget {
   reserve: number;
   /** The window the pacing enforces: the CMS window plus the safety margin. */
   windowMs: number;
-  /** Background sends leave at least this far apart, spreading the background share evenly. */
+  /** Background sends are scheduled this far apart, spreading the background share evenly. */
   backgroundSpacingMs: number;
 }
 

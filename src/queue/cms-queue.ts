@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { getOperation, operationNames, type OperationInput, type OperationName, type OperationOutput } from '../cms/catalog/index.js';
 import { describeIssue } from '../cms/errors.js';
 import { CmsError } from '../cms/errors.js';
-import { budgetFor, type PacingSettings } from './budgets.js';
+import type { PacingSettings } from './budgets.js';
 import { estimateWaitMs } from './eta.js';
 import type { CmsJobData, DispatchMeta, JobOutcome } from './jobs.js';
 import { PRIORITIES, type Priority, type QueueKeys } from './keys.js';
@@ -133,7 +133,7 @@ export class CmsQueue {
     return {
       jobId: job.id!,
       queue: job.queueName,
-      etaMs: snapshot ? estimateWaitMs(snapshot, budgetFor(operation, this.options.pacing), priority) : 0,
+      etaMs: snapshot ? estimateWaitMs(snapshot, this.gate.budget(operation), priority) : 0,
       position: snapshot?.jobsAhead ?? 0,
       result,
       cancel,

@@ -69,6 +69,11 @@ export class QueueKeys {
     return `${this.namespace}:${queueName}:wait`;
   }
 
+  /** BullMQ's rate-limit key of a queue: set while the queue sleeps until its next send may go. */
+  limiter(queueName: string): string {
+    return `${this.namespace}:${queueName}:limiter`;
+  }
+
   /** BullMQ's active list of a queue (at most one job: one active job per queue). */
   activeList(queueName: string): string {
     return `${this.namespace}:${queueName}:active`;

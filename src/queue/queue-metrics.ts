@@ -77,7 +77,7 @@ export class QueueMetrics {
       pipeline.zrange(keys.budget(operation), 0, -1, 'WITHSCORES');
       for (const priority of PRIORITIES) {
         const name = keys.queueName(operation, priority);
-        pipeline.llen(keys.waitList(name)).llen(keys.activeList(name)).pttl(`${keys.namespace}:${name}:limiter`);
+        pipeline.llen(keys.waitList(name)).llen(keys.activeList(name)).pttl(keys.limiter(name));
       }
     }
     const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
