@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  budgetName,
   DEFAULT_V1_LIMIT_PER_MINUTE,
   getOperation,
   isOperationName,
   limitPerMinute,
   listOperations,
   type OperationName,
+  v1LimitOverrideProblem,
 } from '../../src/cms/catalog/index.js';
 
 const operations = listOperations();
@@ -36,17 +38,30 @@ describe('CMS catalog', () => {
     assert.equal(limitPerMinute('clockAccount'), 22);
   });
 
-  it('derives v1 limits from the matching v2 operation, else 9, and lets configuration override them', () => {
+  it('meters a v1 operation with a v2 twin in the twin\'s budget, and every other operation in its own', () => {
     for (const op of v1) {
       if (op.limitLike === null) continue;
       assert.ok(isOperationName(op.limitLike) && getOperation(op.limitLike).version === 'v2', `${op.name} borrows from ${op.limitLike}`);
+      assert.equal(budgetName(op.name), op.limitLike, op.name);
       assert.equal(limitPerMinute(op.name), limitPerMinute(op.limitLike as OperationName));
     }
+    for (const op of v2) assert.equal(budgetName(op.name), op.name);
+    assert.equal(budgetName('v1.getComAccount'), 'getAccount');
+    assert.equal(budgetName('v1.kickAccount'), 'v1.kickAccount', 'kick has no twin');
     assert.equal(limitPerMinute('v1.clockInOut'), limitPerMinute('clockAccount'));
+  });
+
+  it('lets configuration override only v1 operations without a twin, and refuses the rest by name', () => {
     assert.equal(limitPerMinute('v1.kickAccount'), DEFAULT_V1_LIMIT_PER_MINUTE);
     assert.equal(limitPerMinute('v1.banAccount'), 9);
     assert.equal(limitPerMinute('v1.banAccount', { 'v1.banAccount': 4 }), 4);
     assert.equal(limitPerMinute('getAccount', { 'v1.banAccount': 4 }), 27, 'overrides touch v1 only');
+    assert.equal(v1LimitOverrideProblem('v1.kickAccount'), null);
+    assert.match(v1LimitOverrideProblem('v1.getComAccount') ?? '', /shares the budget of its v2 twin getAccount \(27\/min\)/);
+    assert.match(v1LimitOverrideProblem('getAccount') ?? '', /not a v1 operation/);
+    // A twin's override would give one budget two limits, so every reader of limits refuses it.
+    assert.throws(() => limitPerMinute('v1.getComAccount', { 'v1.getComAccount': 5 }), /v1\.getComAccount" shares the budget of its v2 twin getAccount/);
+    assert.throws(() => limitPerMinute('getAccount', { 'v1.getComAccount': 5 }), /Invalid v1 limit override/);
   });
 
   it("accepts each operation's own docs example and rejects malformed input", () => {
@@ -58,6 +73,34 @@ describe('CMS catalog', () => {
     assert.equal(getOperation('clockAccount').input.safeParse({ params: { accountId: '00000000-0000-0000-0000-000000000000' }, body: { intention: 'sideways' } }).success, false);
     assert.equal(getOperation('searchAccounts').input.safeParse({ query: { username: 'a', discord: '1' } }).success, false, 'exactly one identifier');
     assert.equal(getOperation('v1.kickAccount').input.safeParse({ data: [{}] }).success, false, 'v1 needs an identifier');
+  });
+
+  it('requires what the pages mark required: clockAccount accId, intention and type; one getCurrentClockIn identifier', () => {
+    const accountId = '00000000-0000-0000-0000-000000000000';
+    const clock = getOperation('clockAccount').input;
+    for (const missing of ['accId', 'intention', 'type']) {
+      const body: Record<string, string> = { accId: accountId, intention: 'in', type: 'patrol' };
+      delete body[missing];
+      const parsed = clock.safeParse({ params: { accountId }, body });
+      assert.ok(!parsed.success, `${missing} is required`);
+      assert.deepEqual(parsed.error.issues.map((i) => [i.path.join('.'), i.message]), [[`body.${missing}`, 'is required']]);
+    }
+    const current = getOperation('getCurrentClockIn').input;
+    const refusal = (query: unknown) => {
+      const parsed = current.safeParse({ params: { accountId }, ...(query === undefined ? {} : { query }) });
+      return parsed.success ? 'accepted' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    };
+    assert.equal(refusal(undefined), 'query: is required: give exactly one of accId, apiId, username, discordId, uniqueId');
+    assert.equal(refusal({}), 'query: give exactly one of accId, apiId, username, discordId, uniqueId');
+    assert.equal(refusal({ accId: accountId, username: 'ExampleUser' }), 'query: give exactly one of accId, apiId, username, discordId, uniqueId');
+    for (const query of [{ accId: accountId }, { apiId: 'x' }, { username: 'u' }, { discordId: '1' }, { uniqueId: '1001' }]) assert.equal(refusal(query), 'accepted');
+  });
+
+  it('accepts Activity Tracker Server Start with no body or the empty object the SDKs send, and nothing else', () => {
+    const input = getOperation('activityTrackerServerStart').input;
+    assert.ok(input.safeParse({ params: { serverId: 1 } }).success);
+    assert.ok(input.safeParse({ params: { serverId: 1 }, body: {} }).success);
+    assert.equal(input.safeParse({ params: { serverId: 1 }, body: { serverId: 1 } }).success, false);
   });
 
   it('marks reads idempotent and toggles or creations not', () => {

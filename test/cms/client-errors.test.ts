@@ -133,7 +133,8 @@ describe('CMS client error paths', () => {
   });
 
   it('rejects bad input before sending anything', async () => {
-    const error = await failure(client.call('clockAccount', { params: { accountId: EXAMPLE.accountId }, body: { intention: 'sideways' as 'in' } }));
+    const body = { accId: EXAMPLE.accountId, intention: 'sideways' as 'in', type: 'patrol' };
+    const error = await failure(client.call('clockAccount', { params: { accountId: EXAMPLE.accountId }, body }));
     assert.equal(error.kind, 'invalid-input');
     assert.equal(error.field, 'input.body.intention');
     assert.equal(emulator.limiter.stats().length, 0, 'nothing reached the CMS');

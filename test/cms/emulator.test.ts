@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { EXAMPLE } from '../../src/cms/catalog/examples.js';
 import { CmsClient } from '../../src/cms/client.js';
+import type { OperationStats } from '../../src/cms/emulator/rate-limiter.js';
 import { SANDBOX_MEMBERS } from '../../src/cms/emulator/seed.js';
 import { startCmsEmulator, type CmsEmulator } from '../../src/cms/emulator/server.js';
 import { startPushReceiver } from '../helpers/push-receiver.js';
@@ -48,12 +48,14 @@ describe('CMS emulator', () => {
 
   describe('writes change what later reads return', () => {
     it('clocking in shows in Get Current Clock In, and clocking out clears it', async () => {
-      assert.equal(await client.call('getCurrentClockIn', { params: { accountId: civilian } }), 'Not Clocked In');
-      const row = await client.call('clockAccount', { params: { accountId: civilian }, body: { intention: 'in', type: 'patrol' } });
+      const current = () => client.call('getCurrentClockIn', { params: { accountId: civilian }, query: { accId: civilian } });
+      assert.equal(await current(), 'Not Clocked In');
+      const row = await client.call('clockAccount', { params: { accountId: civilian }, body: { accId: civilian, intention: 'in', type: 'patrol' } });
       assert.ok(row !== true && row.completed === false);
-      const current = await client.call('getCurrentClockIn', { params: { accountId: civilian } });
-      assert.ok(typeof current === 'object' && current.id === row.id && current.type === 'patrol');
-      assert.equal(await client.call('clockAccount', { params: { accountId: civilian }, body: { intention: 'in' } }), true, 'clocking in twice writes nothing');
+      const open = await current();
+      assert.ok(typeof open === 'object' && open.id === row.id && open.type === 'patrol');
+      const again = await client.call('clockAccount', { params: { accountId: civilian }, body: { accId: civilian, intention: 'in', type: 'patrol' } });
+      assert.equal(again, true, 'clocking in twice writes nothing');
       assert.equal(await client.call('v1.clockInOut', { data: [{ discord: '734918273645019283' }] }), 'CLOCKED OUT');
       assert.equal(await client.call('v1.getCurrentClockIn', { data: { accId: civilian } }), 'Not Clocked In');
     });
@@ -67,10 +69,19 @@ describe('CMS emulator', () => {
       assert.equal(await client.call('v1.verifyWhitelist', { data: [{ accId: officer }] }).catch((e: Error) => e.message), 'v1.verifyWhitelist: 404 NOT ALLOWED ON WHITELIST');
     });
 
-    it('a kick takes the member out of the community', async () => {
-      await client.call('v1.kickAccount', { data: [{ accId: officer }] });
+    it('a kick takes the member out of the community and leaves their Sonoran-wide status', async () => {
+      assert.equal(await client.call('v1.kickAccount', { data: [{ accId: officer }] }), 'ACCOUNT KICKED');
       const account = await client.call('getAccount', { params: { accountId: officer } });
-      assert.deepEqual({ sysStatus: account.sysStatus, ranks: account.ranks }, { sysStatus: false, ranks: [] });
+      const { comStatus, sysStatus, ranks } = account;
+      assert.deepEqual({ comStatus, sysStatus, ranks }, { comStatus: false, sysStatus: true, ranks: [] });
+      assert.equal(await client.call('getCurrentClockIn', { params: { accountId: officer }, query: { accId: officer } }), 'Not Clocked In', 'the open clock closed');
+      await assert.rejects(client.call('verifyWhitelist', { params: { serverId: 1 }, body: { accId: officer } }), /403/);
+    });
+
+    it('a ban marks the account banned and out of the community, and leaves its Sonoran-wide status', async () => {
+      assert.equal(await client.call('v1.banAccount', { data: [{ accId: civilian }] }), 'ACCOUNT BANNED');
+      const { banned, comStatus, sysStatus } = await client.call('getAccount', { params: { accountId: civilian } });
+      assert.deepEqual({ banned, comStatus, sysStatus }, { banned: true, comStatus: false, sysStatus: true });
     });
 
     it('rank changes, records, RSVPs and form locks read back', async () => {
@@ -129,11 +140,22 @@ describe('CMS emulator', () => {
       assert.equal((await post(`/accounts/${civilian}`, 'PATCH', { accName: '' })).status, 400);
     });
 
-    it('does not repeat a kick for an account already out', async () => {
+    it('does not repeat a kick or a ban for an account already out, through the API or the web panel', async () => {
       await client.call('v1.kickAccount', { data: [{ accId: officer }] });
-      await client.call('v1.kickAccount', { data: [{ accId: officer }] });
+      assert.equal(await client.call('v1.kickAccount', { data: [{ accId: officer }] }), 'ACCOUNT KICKED', 'a repeat answers the same line');
+      assert.equal((await fetch(`${emulator.url}/__emulator/accounts/${officer}/kick`, { method: 'POST' })).status, 200);
+      await client.call('v1.banAccount', { data: [{ accId: civilian }] });
+      await client.call('v1.banAccount', { data: [{ accId: civilian }] });
       await emulator.push!.idle();
-      assert.equal(receiver.received.length, 1);
+      assert.deepEqual(receiver.received.map((e) => e.type), ['ACCOUNT_KICKED', 'ACCOUNT_BANNED']);
+      const { sysStatus } = await client.call('getAccount', { params: { accountId: officer } });
+      assert.equal(sysStatus, true);
+    });
+
+    it('leaves an applicant who never joined alone: no kick event', async () => {
+      await client.call('v1.kickAccount', { data: [{ accId: SANDBOX_MEMBERS.applicant }] });
+      await emulator.push!.idle();
+      assert.equal(receiver.received.length, 0);
     });
   });
 
@@ -148,48 +170,18 @@ describe('CMS emulator', () => {
         assert.deepEqual(overflow.map((r) => r.status), ['fulfilled', 'rejected', 'rejected']);
         const stats = (await (await fetch(`${tight.url}/__emulator/stats`)).json()) as {
           windowMs: number;
-          operations: { operation: string; requests: number; rateLimited: number; limit: number; maxInWindow: number; credential: string }[];
+          operations: OperationStats[];
         };
         assert.equal(stats.windowMs, 2_000);
         const row = stats.operations.find((s) => s.operation === 'getDepartments');
-        assert.deepEqual({ ...row, credential: undefined }, { credential: undefined, operation: 'getDepartments', requests: 15, rateLimited: 2, limit: 13, maxInWindow: 15 });
+        assert.deepEqual(
+          { ...row, credential: undefined },
+          { credential: undefined, operation: 'getDepartments', requests: 15, rateLimited: 2, limit: 13, maxInWindow: 15, requestsByOperation: { getDepartments: 15 } },
+        );
         assert.doesNotMatch(JSON.stringify(stats), new RegExp(tight.apiKey), 'stats name the credential by fingerprint only');
       } finally {
         await tight.close();
       }
     });
-  });
-
-  it('starts from the command line and prints its URL and credentials', async () => {
-    const args = ['--port', '0', '--api-key', 'cli-test-key', '--window-ms', '5000', '--v1-limits', 'v1.kickAccount=2'];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cms/emulator/cli.ts', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      const output = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-          if (text.includes('CMS_API_KEY=')) resolve(text);
-        });
-        child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${text}`)));
-      });
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      assert.ok(url, output);
-      assert.match(output, /CMS_API_KEY=cli-test-key/);
-      assert.match(output, /CMS_COMMUNITY_ID=sandbox-community/);
-      const response = await fetch(`${url}/v2/community`, { headers: { authorization: 'Bearer cli-test-key' } });
-      assert.equal(response.status, 200);
-      const kick = () =>
-        fetch(`${url}/general/kick_account`, {
-          method: 'POST',
-          body: JSON.stringify({ id: 'sandbox-community', key: 'cli-test-key', type: 'KICK_ACCOUNT', data: [{ accId: officer }] }),
-        });
-      assert.deepEqual([(await kick()).status, (await kick()).status, (await kick()).status], [200, 200, 429], '--v1-limits sets the v1 limit');
-      const stats = (await (await fetch(`${url}/__emulator/stats`)).json()) as { windowMs: number; blockSeconds: number };
-      assert.deepEqual([stats.windowMs, stats.blockSeconds], [5000, 3600]);
-    } finally {
-      child.kill('SIGTERM');
-    }
   });
 });

@@ -67,16 +67,47 @@ export function listOperations(): (Operation & { name: OperationName })[] {
 }
 
 /**
- * The per-minute budget of an operation: documented for v2; for v1 the configured value,
- * else the matching v2 operation's, else 9.
+ * The name of the budget an operation spends: the v2 twin's name for a v1 operation with a
+ * `limitLike` twin, else the operation's own name. Nothing in Sonoran's docs says the CMS
+ * meters a v1 call apart from its v2 twin, so both spend one budget: the emulator counts them
+ * in one sliding window, and pacing must key its log by this name.
+ */
+export function budgetName(name: OperationName): OperationName {
+  const operation = getOperation(name);
+  return operation.version === 'v1' && operation.limitLike !== null ? (operation.limitLike as OperationName) : name;
+}
+
+/**
+ * Why `CMS_V1_LIMITS` may not set a limit for this name, or null when it may. Only v1
+ * operations without a v2 twin (kick and ban) take an override: a twinned v1 operation spends
+ * its twin's documented budget, and one budget cannot have two limits.
+ */
+export function v1LimitOverrideProblem(name: string): string | null {
+  if (!isOperationName(name) || getOperation(name).version !== 'v1') return `"${name}" is not a v1 operation of the catalog`;
+  const budget = budgetName(name);
+  if (budget !== name) return `"${name}" shares the budget of its v2 twin ${budget} (${limitPerMinute(budget)}/min) and takes no override`;
+  return null;
+}
+
+/** Throws one error naming every override that `v1LimitOverrideProblem` refuses. */
+export function assertV1LimitOverrides(v1Overrides: Readonly<Record<string, number>>): void {
+  const problems = Object.keys(v1Overrides).map(v1LimitOverrideProblem).filter((problem) => problem !== null);
+  if (problems.length > 0) throw new Error(`Invalid v1 limit override: ${problems.join('; ')}`);
+}
+
+/**
+ * The per-minute limit of an operation's budget: documented for v2; for a v1 operation with a
+ * twin, the twin's; for the others (kick and ban), the configured override, else 9.
+ * Throws when `v1Overrides` holds an override `v1LimitOverrideProblem` refuses, so a bad one
+ * fails loudly wherever limits are read instead of being ignored in one place.
  */
 export function limitPerMinute(name: OperationName, v1Overrides: Readonly<Record<string, number>> = {}): number {
+  assertV1LimitOverrides(v1Overrides);
   const operation = getOperation(name);
   if (operation.version === 'v2') return operation.limitPerMinute;
-  const configured = v1Overrides[name];
-  if (configured !== undefined) return configured;
-  if (operation.limitLike === null) return DEFAULT_V1_LIMIT_PER_MINUTE;
-  return limitPerMinute(operation.limitLike as OperationName);
+  const budget = budgetName(name);
+  if (budget !== name) return limitPerMinute(budget);
+  return v1Overrides[name] ?? DEFAULT_V1_LIMIT_PER_MINUTE;
 }
 
 export function isV2(operation: Operation): operation is V2Operation {

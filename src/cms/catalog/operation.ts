@@ -47,8 +47,10 @@ export interface V1Operation<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
   /** The `type` member of the body. */
   type: string;
   /**
-   * v1 limits are not documented. The limit is borrowed from this v2 operation, or is
-   * 9/min (the smallest documented limit) when there is none; configuration may override it.
+   * The v2 twin: the v2 operation that does the same thing. v1 limits are not documented, so
+   * a twinned v1 operation spends its twin's budget (one window, the twin's limit; see
+   * `budgetName`). With no twin (kick and ban) the limit is 9/min, the smallest documented
+   * one, and only then may configuration override it.
    */
   limitLike: string | null;
   /** Whether the CMS answers JSON or a plain-text line. */

@@ -9,7 +9,9 @@ import { v1AccountView } from './views.js';
 
 /**
  * The emulator's own API, for tests, benchmarks and the sandbox (no auth; it listens on loopback):
- * - `GET  /__emulator/stats`: requests, 429s, limit and max-in-any-window per (credential, operation);
+ * - `GET  /__emulator/stats`: requests, 429s, limit and max-in-any-window per (credential, budget),
+ *   where a v2 operation and its v1 twin are one budget unless `separateTwins` (each row also
+ *   counts requests by operation);
  * - `POST /__emulator/stats/reset`: forget rate-limit history and blocks, keep the community;
  * - `POST /__emulator/reset`: reseed the community, forget rate-limit history and faults;
  * - `GET|PUT|DELETE /__emulator/faults`: read, change or clear injected faults;
@@ -42,6 +44,8 @@ export async function handleAdminRequest(emulator: CmsEmulator, req: IncomingMes
       windowMs: emulator.limiter.windowMs,
       blockSeconds: emulator.limiter.blockMs / 1000,
       blockedCredentials: emulator.limiter.blockedCredentials(),
+      separateTwins: emulator.limiter.separateTwins,
+      // One row per budget; `operation` is the budget's name (see OperationStats).
       operations: emulator.limiter.stats(),
       push: emulator.push?.stats() ?? null,
       faults: emulator.faults.current(),

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { v1LimitOverrideProblem } from '../catalog/index.js';
 import { v1LimitsSchema } from '../../config.js';
 import { createLogger } from '../../logger.js';
 import { startCmsEmulator } from './server.js';
@@ -18,7 +19,11 @@ Usage: npm run emulator -- [options]
   --error-rate <0..1>   share of requests answered 503 (default 0)
   --hang-rate <0..1>    share of requests that take effect but never answer (default 0)
   --malformed-rate <0..1>  share of answers that break the documented shape (default 0)
-  --v1-limits <list>    v1 limits the bot was given, as in CMS_V1_LIMITS (v1.kickAccount=9,...)
+  --v1-limits <list>    v1 limits the bot was given, as in CMS_V1_LIMITS (v1.kickAccount=9,...);
+                        only v1 operations without a v2 twin (kick, ban) take one
+  --separate-twins      meter each v1 operation in its own window; by default a v1 operation
+                        and its v2 twin (v1.getComAccount and getAccount) share one window,
+                        and each /__emulator/stats row is one such budget
   --push-url <url>      POST ACCOUNT_KICKED / ACCOUNT_BANNED / ACCOUNT_UPDATED events here
   --help                show this text
 `;
@@ -26,6 +31,8 @@ Usage: npm run emulator -- [options]
 function parseV1Limits(text: string | undefined): Record<string, number> {
   const parsed = v1LimitsSchema.safeParse(text ?? '');
   if (!parsed.success) throw new Error(`--v1-limits: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  const refused = Object.keys(parsed.data).map(v1LimitOverrideProblem).filter((problem) => problem !== null);
+  if (refused.length > 0) throw new Error(`--v1-limits: ${refused.join('; ')}`);
   return parsed.data;
 }
 
@@ -51,6 +58,7 @@ async function main(): Promise<void> {
       'malformed-rate': { type: 'string' },
       'v1-limits': { type: 'string' },
       'push-url': { type: 'string' },
+      'separate-twins': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -72,6 +80,7 @@ async function main(): Promise<void> {
       malformedRate: number(values['malformed-rate'], 'malformed-rate', 0),
     },
     v1Limits: parseV1Limits(values['v1-limits']),
+    separateTwins: values['separate-twins'] ?? false,
     pushUrl: values['push-url'],
     logger: createLogger({ level: 'warn', name: 'cms-emulator' }),
   });
@@ -79,7 +88,8 @@ async function main(): Promise<void> {
   console.log(`  CMS_API_URL=${emulator.url}`);
   console.log(`  CMS_COMMUNITY_ID=${emulator.communityId}`);
   console.log(`  CMS_API_KEY=${emulator.apiKey}`);
-  console.log(`  window ${emulator.limiter.windowMs} ms, block ${emulator.limiter.blockMs / 1000} s; stats at ${emulator.url}/__emulator/stats`);
+  const twins = emulator.limiter.separateTwins ? 'v1 twins metered apart' : 'v1 twins share their v2 budget';
+  console.log(`  window ${emulator.limiter.windowMs} ms, block ${emulator.limiter.blockMs / 1000} s, ${twins}; stats at ${emulator.url}/__emulator/stats`);
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
   };

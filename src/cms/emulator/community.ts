@@ -279,17 +279,24 @@ export class Community {
     }
   }
 
+  /**
+   * Out of this community: `comStatus` goes false, ranks go and an open clock closes.
+   * `sysStatus` is the account's Sonoran-wide status, which no community changes. Kicking an
+   * account already out changes nothing and pushes nothing.
+   */
   kick(account: Account): void {
-    account.sysStatus = false;
+    if (!account.comStatus) return;
     account.comStatus = false;
     account.ranks = [];
     this.closeOpenClock(account.accId);
     this.notify('ACCOUNT_KICKED', account);
   }
 
+  /** A kick that also marks the account banned; `sysStatus` stays, as for a kick. A repeat changes nothing. */
   ban(account: Account): void {
+    if (account.banned) return;
     account.banned = true;
-    account.sysStatus = false;
+    account.comStatus = false;
     account.ranks = [];
     this.closeOpenClock(account.accId);
     this.notify('ACCOUNT_BANNED', account);
@@ -319,8 +326,12 @@ export class Community {
     return this.data.clockRows.find((row) => row.accId === accId && !row.completed);
   }
 
-  clockIn(accId: string, type: string): ClockRow {
+  requireClockInType(type: string): void {
     if (!this.data.clockInTypes.some((t) => t.id === type)) throw badRequest(`Unknown clock-in type "${type}".`);
+  }
+
+  clockIn(accId: string, type: string): ClockRow {
+    this.requireClockInType(type);
     const row: ClockRow = { id: this.newId(), accId, startTime: this.now(), endTime: null, completed: false, notes: [], type };
     this.data.clockRows.push(row);
     return row;
@@ -337,9 +348,10 @@ export class Community {
 
   // Servers -------------------------------------------------------------------------------------
 
-  requireServer(serverId: number, v1Text = 'INVALID_SERVER'): Server {
+  /** v1 answers INVALID_SERVER with 400, as the v1 session pages list it; v2 answers 404. */
+  requireServer(serverId: number): Server {
     const server = this.data.servers.find((s) => s.id === serverId);
-    if (!server) throw notFound(`Server ${serverId} does not exist.`, v1Text);
+    if (!server) throw notFound(`Server ${serverId} does not exist.`, 'INVALID_SERVER', 400);
     return server;
   }
 

@@ -134,7 +134,7 @@ export function sandboxCommunity(communityId = SANDBOX_COMMUNITY_ID): CommunityD
     }),
     member({
       accId: m.banned, username: 'rvoss', accName: 'Rick Voss', uniqueId: 1009, callsign: null,
-      ranks: [], ids: { discord: '956120394857610293' }, flags: { banned: true, sysStatus: false },
+      ranks: [], ids: { discord: '956120394857610293' }, flags: { banned: true, comStatus: false },
     }),
     member({
       accId: m.retired, username: 'hgrant', accName: 'Helen Grant', uniqueId: 1010, callsign: '1A-3',

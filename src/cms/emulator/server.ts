@@ -2,6 +2,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
+  assertV1LimitOverrides,
   getOperation,
   limitPerMinute,
   operationNames,
@@ -32,8 +33,10 @@ export interface CmsEmulatorOptions {
   windowMs?: number;
   /** How long going over a limit blocks the credential. Default 3600 s, as in production. */
   blockSeconds?: number;
-  /** Per-minute limits for v1 operations, as the bot configures them. */
+  /** Per-minute limits for v1 operations without a v2 twin, as the bot configures them. */
   v1Limits?: Record<string, number>;
+  /** Meter each v1 operation apart from its v2 twin. Default: twins share one window. */
+  separateTwins?: boolean;
   faults?: Partial<FaultSettings>;
   /** Where push events go (the bot's receiver); none are sent without it. */
   pushUrl?: string;
@@ -86,10 +89,13 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
   const apiKey = options.apiKey ?? SANDBOX_API_KEY;
   const communityId = options.communityId ?? SANDBOX_COMMUNITY_ID;
   const credential = fingerprint(apiKey);
+  // A refused override fails the start, not every request.
+  assertV1LimitOverrides(options.v1Limits ?? {});
   const limiter = new SlidingWindowRateLimiter({
     windowMs: options.windowMs ?? 60_000,
     blockMs: (options.blockSeconds ?? 3600) * 1000,
-    limitFor: (operation) => limitPerMinute(operation as OperationName, options.v1Limits),
+    limitFor: (budget) => limitPerMinute(budget as OperationName, options.v1Limits),
+    separateTwins: options.separateTwins,
   });
   const faults = new Faults(options.faults);
   const push = options.pushUrl ? new PushSender(options.pushUrl, apiKey, options.logger) : null;
@@ -124,7 +130,7 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
       const retryAfter = String(Math.max(1, Math.ceil(admission.retryAfterMs / 1000)));
       const detail = admission.blocked
         ? `Rate limit exceeded; this credential is blocked for ${retryAfter} s.`
-        : `Rate limit of ${limitPerMinute(name, options.v1Limits)} requests per window exceeded for ${name}.`;
+        : `Rate limit of ${admission.limit} requests per window exceeded for ${admission.budget}.`;
       problem(new CmsProblem(429, 'Too Many Requests', detail, 'TOO MANY REQUESTS'), { 'retry-after': retryAfter });
       return;
     }
@@ -190,7 +196,7 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
 
   async function serveV1(route: { name: OperationName; operation: V1Operation }, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const problem = (p: CmsProblem, headers: Record<string, string> = {}) =>
-      send(res, p.status, p.v1Text ?? p.detail.toUpperCase(), { 'content-type': 'text/plain; charset=utf-8', ...headers });
+      send(res, p.v1Status, p.v1Text ?? p.detail.toUpperCase(), { 'content-type': 'text/plain; charset=utf-8', ...headers });
     const body = parseJsonOrUndefined(await readBody(req)) as { id?: unknown; key?: unknown; type?: unknown; data?: unknown } | undefined;
     if (!body || typeof body !== 'object') return problem(new CmsProblem(400, 'Bad Request', 'INVALID REQUEST', 'INVALID REQUEST'));
     if (body.key !== apiKey) return problem(new CmsProblem(400, 'Bad Request', 'INVALID API KEY', 'INVALID API KEY'));

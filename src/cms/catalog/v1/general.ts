@@ -150,9 +150,14 @@ export const v1GeneralOperations = {
     output: z.enum(['CLOCKED IN', 'FORCE CLOCKED IN', 'CLOCKED OUT']),
     example: { data: [exampleLookup] },
   }),
+  // Kick and Ban: the pages' request bodies, User Identification and the 400/404 lines are
+  // documented. Their 200 lines (CLOCKED IN, FORCE CLOCKED IN, CLOCKED OUT), summary and type
+  // (CLOCK_IN_OUT) are copied from Clock In/Out, so these are our reading: the output is any
+  // line; the emulator answers ACCOUNT KICKED / ACCOUNT BANNED, also for an account already
+  // out or banned (a no-op that pushes nothing); a kick sets comStatus false and leaves
+  // sysStatus, the Sonoran-wide status; a ban does the same and sets banned.
   'v1.kickAccount': v1({
     section: 'general',
-    // The page lists the clock-in answers (a copy slip), so any confirmation line is accepted.
     summary: 'Kick an account from the community. No v2 equivalent.',
     path: '/general/kick_account',
     type: 'KICK_ACCOUNT',

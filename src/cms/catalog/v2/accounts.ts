@@ -16,14 +16,28 @@ import {
 
 const accountParams = z.strictObject({ accountId: guid });
 
-/** Some account reads also take the account again as a query identifier (the docs send `accId`). */
-const accountQuery = z.strictObject({
-  accId: guid.optional(),
-  apiId: nonEmpty.optional(),
-  username: nonEmpty.optional(),
-  discordId: nonEmpty.optional(),
-  uniqueId: textInt.optional(),
-});
+const required = { error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : undefined) };
+
+/**
+ * Get Current Clock In names the account again in the query, by exactly one identifier: the
+ * page's table and example send `accId`, its OpenAPI lists `apiId`, `username`, `discordId`
+ * and `uniqueId` with "provide exactly one identifier"; all five are accepted.
+ */
+const clockInQueryKeys = ['accId', 'apiId', 'username', 'discordId', 'uniqueId'] as const;
+const clockInQuery = z
+  .strictObject(
+    {
+      accId: guid.optional(),
+      apiId: nonEmpty.optional(),
+      username: nonEmpty.optional(),
+      discordId: nonEmpty.optional(),
+      uniqueId: textInt.optional(),
+    },
+    { error: (issue) => (issue.input === undefined ? `is required: give exactly one of ${clockInQueryKeys.join(', ')}` : undefined) },
+  )
+  .refine((q) => clockInQueryKeys.filter((key) => q[key] !== undefined).length === 1, {
+    message: `give exactly one of ${clockInQueryKeys.join(', ')}`,
+  });
 
 const searchKeys = ['accountId', 'apiId', 'username', 'accId', 'discord', 'uniqueId'] as const;
 
@@ -186,10 +200,11 @@ export const accountOperations = {
     idempotent: true,
     input: z.strictObject({
       params: accountParams,
+      // The page marks all three required; accId repeats the route's account.
       body: z.strictObject({
-        accId: guid.optional(),
-        intention: z.enum(['in', 'out']),
-        type: nonEmpty.optional(),
+        accId: z.guid(required),
+        intention: z.enum(['in', 'out'], required),
+        type: z.string(required).min(1),
       }),
     }),
     // The saved clock row, or `true` when there was nothing to write.
@@ -202,7 +217,7 @@ export const accountOperations = {
     method: 'GET',
     path: '/v2/community/accounts/{accountId}/clock/current',
     limitPerMinute: 27,
-    input: z.strictObject({ params: accountParams, query: accountQuery.optional() }),
+    input: z.strictObject({ params: accountParams, query: clockInQuery }),
     output: z.union([clockRow, z.literal('Not Clocked In')]),
     example: { params: { accountId: EXAMPLE.accountId }, query: { accId: EXAMPLE.accountId } },
   }),

@@ -136,7 +136,8 @@ export const serverOperations = {
     path: '/v2/community/servers/{serverId}/activity/start',
     limitPerMinute: 27,
     idempotent: true,
-    input: z.strictObject({ params: serverParams }),
+    // The page documents no body; the official SDKs send `{}`, so an empty object is accepted too.
+    input: z.strictObject({ params: serverParams, body: z.strictObject({}).optional() }),
     output: z.array(activityRow),
     example: { params: { serverId: EXAMPLE.serverId } },
   }),

@@ -28,17 +28,6 @@ function editProfileFields(c: Community, account: Account, fields: { id: string;
   return account.profileFields.map((f) => ({ ...f }));
 }
 
-/** Kick and ban change state (and push an event) only the first time; a repeat is a no-op. */
-function kickOnce(c: Community, account: Account): string {
-  if (account.sysStatus) c.kick(account);
-  return 'ACCOUNT KICKED';
-}
-
-function banOnce(c: Community, account: Account): string {
-  if (!account.banned) c.ban(account);
-  return 'ACCOUNT BANNED';
-}
-
 export const accountHandlers = {
   getAccounts: ({ query = {} }, c) => {
     const skip = query.skip ?? 0;
@@ -120,7 +109,14 @@ export const accountHandlers = {
     c.changeRanks(account, request);
     return [...account.ranks];
   },
-  'v1.kickAccount': ({ data: [lookup] }, c) => kickOnce(c, c.requireAccount(lookup)),
-  'v1.banAccount': ({ data: [lookup] }, c) => banOnce(c, c.requireAccount(lookup)),
+  // Both answer their line even when the account was already out (see the catalog rows).
+  'v1.kickAccount': ({ data: [lookup] }, c) => {
+    c.kick(c.requireAccount(lookup));
+    return 'ACCOUNT KICKED';
+  },
+  'v1.banAccount': ({ data: [lookup] }, c) => {
+    c.ban(c.requireAccount(lookup));
+    return 'ACCOUNT BANNED';
+  },
   'v1.editAccountProfileFields': ({ data: [request] }, c) => editProfileFields(c, c.requireAccount(request), request.profileFields),
 } satisfies Partial<Handlers>;

@@ -17,14 +17,20 @@ function currentClock(c: Community, account: Account) {
 
 export const clockHandlers = {
   clockAccount: ({ params, body }, c) => {
-    if (body.accId !== undefined && body.accId !== params.accountId) throw badRequest('accId in the body does not match the route.');
+    if (body.accId !== params.accountId) throw badRequest('accId in the body does not match the route.');
     const account = requireMember(c, c.requireAccount({ accId: params.accountId }));
+    c.requireClockInType(body.type);
     const open = c.openClock(account.accId);
     // Clocking in while in, or out while out, writes nothing and answers `true`.
-    if (body.intention === 'in') return open ? true : clockView(c.clockIn(account.accId, body.type ?? DEFAULT_CLOCK_TYPE));
+    if (body.intention === 'in') return open ? true : clockView(c.clockIn(account.accId, body.type));
     return open ? clockView(c.closeOpenClock(account.accId)!) : true;
   },
-  getCurrentClockIn: ({ params }, c) => currentClock(c, c.requireAccount({ accId: params.accountId })),
+  getCurrentClockIn: ({ params, query }, c) => {
+    const account = c.requireAccount({ accId: params.accountId });
+    // The query names the account again; naming someone else is a contradiction, not a lookup.
+    if (c.requireAccount(query) !== account) throw badRequest('The query identifier names another account than the route.');
+    return currentClock(c, account);
+  },
   getLatestActivity: ({ params, query }, c) => {
     const account = c.requireAccount({ accId: params.accountId });
     if (query.type === 'activity') {
