@@ -1,17 +1,24 @@
-# Builds the bot's image: compiled JavaScript on Node 20, no dev dependencies.
-FROM node:20-slim AS build
+# The bot's image: compiled JavaScript on Node 24 (the active LTS), production dependencies only,
+# run as the unprivileged `node` user. `npm ci` installs exactly the lockfile, as .ci/run does.
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json deploy-commands.ts ./
 COPY src ./src
 RUN npm run build
 
-FROM node:20-slim
+FROM node:24-slim AS runtime-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund
+# Owned by root and read-only to the `node` user the process runs as.
+COPY package.json ./
+COPY --from=runtime-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 CMD ["node", "dist/src/worker.js"]

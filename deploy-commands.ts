@@ -1,31 +1,49 @@
 import { REST, Routes } from 'discord.js';
 import { commands } from './src/commands/index.js';
-import { ConfigError, loadConfig, readDotEnv } from './src/config.js';
+import { loadDeployConfig, readDotEnv } from './src/config.js';
+import { isMainModule } from './src/main-module.js';
 
 /**
- * Registers the slash commands with Discord for the configured guild. Run it after adding or
- * changing a command definition (`npm run deploy-commands`); the bot itself never does.
- * Guild commands update at once; the list sent replaces what the guild had.
+ * Registers the slash commands with Discord: with one guild when DISCORD_GUILD_ID is set (they
+ * update at once), else globally for every guild the bot is in. Run it after adding or changing a
+ * command definition (`npm run deploy-commands`); the bot itself never does. The list sent
+ * replaces what was registered there before. Needs DISCORD_TOKEN and DISCORD_CLIENT_ID only.
  */
-export async function deployCommands(options: { token: string; clientId: string; guildId: string; api?: string }): Promise<number> {
+
+export interface Deployed {
+  /** The guild registered with, or null for global commands. */
+  guildId: string | null;
+  names: string[];
+}
+
+export async function deployCommands(options: { token: string; clientId: string; guildId: string | null; api?: string }): Promise<Deployed> {
   const rest = new REST(options.api ? { api: options.api } : {}).setToken(options.token);
   const body = commands.map((command) => command.data.toJSON());
-  const deployed = (await rest.put(Routes.applicationGuildCommands(options.clientId, options.guildId), { body })) as unknown[];
-  return deployed.length;
+  const route = options.guildId ? Routes.applicationGuildCommands(options.clientId, options.guildId) : Routes.applicationCommands(options.clientId);
+  const deployed = (await rest.put(route, { body })) as { name: string }[];
+  return { guildId: options.guildId, names: deployed.map((command) => command.name) };
 }
 
-async function main(): Promise<void> {
+export function describeDeployed({ guildId, names }: Deployed): string {
+  const where = guildId ? `guild ${guildId}` : 'every guild (global commands)';
+  const list = names.length > 0 ? names.map((name) => `/${name}`).join(', ') : 'none yet';
+  return `Registered ${names.length} slash command(s) with ${where}, replacing what was there: ${list}.`;
+}
+
+/** Reads the Discord settings from `env`, deploys, and answers what was registered. */
+export async function runDeployCommands(env: NodeJS.ProcessEnv = process.env, api?: string): Promise<string> {
+  const { discord } = loadDeployConfig(env);
+  return describeDeployed(await deployCommands({ ...discord, api }));
+}
+
+if (isMainModule(import.meta.url)) {
   readDotEnv();
-  const config = loadConfig();
-  if (!config.discord) throw new ConfigError(['DISCORD_TOKEN, DISCORD_CLIENT_ID and DISCORD_GUILD_ID: needed to deploy commands']);
-  const count = await deployCommands(config.discord);
-  console.log(`Deployed ${count} slash command(s) to guild ${config.discord.guildId}.`);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: unknown) => {
-    // Config errors list every problem without secrets; Discord errors carry no token.
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
+  runDeployCommands().then(
+    (report) => console.log(report),
+    (error: unknown) => {
+      // Config errors list every problem without values; Discord errors carry no token.
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
 }

@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { getOperation, isOperationName } from './cms/catalog/index.js';
+import { SANDBOX_API_KEY, SANDBOX_COMMUNITY_ID } from './cms/emulator/seed.js';
 
 /**
- * Every setting comes from the environment through this one schema.
- * `.env.example` documents each variable; keep the two in step.
+ * Every setting comes from the environment through the schemas below, one per side of the bot;
+ * each entry point checks only the sides it needs. `.env.example` documents each variable; keep
+ * the two in step.
  */
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -43,38 +48,65 @@ export const v1LimitsSchema = z
 
 const required = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') }).min(1, 'is required');
 
-/** The sandbox brings its own CMS emulator and Discord stand-in, so it needs no Discord settings. */
-function environmentSchema(sandbox: boolean) {
-  const discord = <T extends z.ZodType>(schema: T) => (sandbox ? schema.optional() : schema);
-  return z.object({
-    SANDBOX: booleanFlag,
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+const PRODUCTION_CMS = 'https://api.sonorancms.com';
+const PRODUCTION_WINDOW_MS = 60_000;
 
-    CMS_API_URL: httpUrl.default('https://api.sonorancms.com'),
-    CMS_COMMUNITY_ID: required(),
-    CMS_API_KEY: required(),
-    CMS_TIMEOUT_MS: positiveInt(10_000),
-    CMS_V1_LIMITS: v1LimitsSchema,
+const generalSchema = z.object({
+  SANDBOX: booleanFlag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
 
-    CMS_RATE_WINDOW_MS: positiveInt(60_000),
-    CMS_PACING_MARGIN_MS: z.coerce.number().int().nonnegative().optional(),
-    CMS_INTERACTIVE_RESERVE: z.coerce.number().min(0).max(0.5).default(0.1),
-    CMS_MAX_ATTEMPTS: positiveInt(4),
-    CMS_RETRY_BASE_MS: positiveInt(1_000),
-    CMS_JOB_LOCK_MS: positiveInt(30_000),
+/** The CMS side (the queue, its workers and the CMS client): the worker, the sandbox and the bot. */
+const cmsSchema = z.object({
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  CMS_API_URL: httpUrl.optional(),
+  CMS_COMMUNITY_ID: required(),
+  CMS_API_KEY: required(),
+  CMS_TIMEOUT_MS: positiveInt(10_000),
+  CMS_V1_LIMITS: v1LimitsSchema,
 
-    DISCORD_TOKEN: discord(required()),
-    DISCORD_CLIENT_ID: discord(snowflake),
-    DISCORD_GUILD_ID: discord(snowflake),
-    AUDIT_CHANNEL_ID: discord(snowflake),
-  });
+  CMS_RATE_WINDOW_MS: positiveInt(PRODUCTION_WINDOW_MS),
+  CMS_PACING_MARGIN_MS: z.coerce.number().int().nonnegative().optional(),
+  CMS_INTERACTIVE_RESERVE: z.coerce.number().min(0).max(0.5).default(0.1),
+  CMS_MAX_ATTEMPTS: positiveInt(4),
+  CMS_RETRY_BASE_MS: positiveInt(1_000),
+  CMS_JOB_LOCK_MS: positiveInt(30_000),
+});
+
+/** SANDBOX=true: the emulator's seeded community and key stand in for real credentials. */
+const sandboxCmsSchema = cmsSchema.extend({
+  CMS_COMMUNITY_ID: required().default(SANDBOX_COMMUNITY_ID),
+  CMS_API_KEY: required().default(SANDBOX_API_KEY),
+});
+
+/** The Discord side of the bot. */
+const discordSchema = z.object({
+  DISCORD_TOKEN: required(),
+  DISCORD_CLIENT_ID: snowflake,
+  DISCORD_GUILD_ID: snowflake,
+  AUDIT_CHANNEL_ID: snowflake,
+});
+
+/** deploy-commands: one guild when DISCORD_GUILD_ID is set, else global commands. */
+const deploySchema = discordSchema.pick({ DISCORD_TOKEN: true, DISCORD_CLIENT_ID: true }).extend({ DISCORD_GUILD_ID: snowflake.optional() });
+
+export interface DiscordConfig {
+  token: string;
+  clientId: string;
+  guildId: string;
+  auditChannelId: string;
 }
 
 export interface Config {
-  /** Every secret value set (even in an otherwise incomplete group), for the logger to scrub. */
+  /** Every secret value set (even in a side not checked), for the logger to scrub. */
   secrets: string[];
+  /** SANDBOX=true: no CMS credentials needed; the CMS is the emulator. */
   sandbox: boolean;
+  /**
+   * SANDBOX=true without CMS_API_URL: the entry point starts the CMS emulator in-process
+   * (src/sandbox/built-in-cms.ts) and points `cms.baseUrl` at it; until then `cms.baseUrl` is ''.
+   */
+  builtInCms: boolean;
   logLevel: string;
   redisUrl: string;
   cms: {
@@ -97,12 +129,14 @@ export interface Config {
     /** How long a worker may go silent before another process takes its job over. */
     jobLockMs: number;
   };
-  discord: {
-    token: string;
-    clientId: string;
-    guildId: string;
-    auditChannelId: string;
-  } | null;
+  /** Set only when the entry point asked for the Discord side (`loadConfig(env, { discord: true })`). */
+  discord: DiscordConfig | null;
+}
+
+/** What deploy-commands needs, and nothing of the CMS. */
+export interface DeployConfig {
+  secrets: string[];
+  discord: { token: string; clientId: string; guildId: string | null };
 }
 
 export class ConfigError extends Error {
@@ -112,55 +146,147 @@ export class ConfigError extends Error {
   }
 }
 
+/** The folder of package.json, found from this module's own location (src/ or dist/src/). */
+function packageRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
+/** The `.env` next to package.json, wherever the command runs from. */
+export function dotEnvPath(): string {
+  return join(packageRoot(), '.env');
+}
+
 /**
- * Adds the variables of a `.env` file (if there is one) to the environment. Variables already
- * set in the environment win, so a deployment can override the file.
+ * Adds the variables of a `.env` file (by default `dotEnvPath()`) to the environment. Variables
+ * already set in the environment win, so a deployment can override the file.
  */
-export function readDotEnv(path = '.env'): void {
+export function readDotEnv(path = dotEnvPath()): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
-/** Reads and validates the whole configuration; throws one ConfigError listing every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // An empty value (`CMS_API_KEY=` copied from .env.example) counts as unset.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
-  const sandbox = booleanFlag.safeParse(present.SANDBOX);
-  const parsed = environmentSchema(sandbox.success && sandbox.data).safeParse(present);
-  if (!parsed.success) {
-    // Messages name the variable and the rule, never the value: some values are secrets.
-    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
-    throw new ConfigError([...new Set(problems)]);
+/** An empty value (`CMS_API_KEY=` copied from .env.example) counts as unset. */
+function presentValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''));
+}
+
+/** Parses one side, adding its problems to the list. Messages name the variable and the rule, never the value. */
+function parseSide<S extends z.ZodType>(schema: S, values: Record<string, string>, problems: string[]): z.output<S> | undefined {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  problems.push(...parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`));
+  return undefined;
+}
+
+function failIfAny(problems: string[]): void {
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+}
+
+/** The parts of a URL that are credentials, as written and decoded. */
+function urlSecrets(text: string | undefined): string[] {
+  let url: URL;
+  try {
+    url = new URL(text ?? '');
+  } catch {
+    return [];
   }
-  const e = parsed.data;
-  const discordComplete = e.DISCORD_TOKEN && e.DISCORD_CLIENT_ID && e.DISCORD_GUILD_ID && e.AUDIT_CHANNEL_ID;
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  // user:password (the pair and the password); a lone user part may itself be a token.
+  const parts = url.password ? [`${url.username}:${url.password}`, url.password] : url.username ? [url.username] : [];
+  return parts.flatMap((part) => [part, decode(part)]);
+}
+
+function secretsOf(values: Record<string, string>): string[] {
+  const all = [values.CMS_API_KEY, values.DISCORD_TOKEN, ...urlSecrets(values.REDIS_URL), ...urlSecrets(values.CMS_API_URL)];
+  return [...new Set(all.filter((value): value is string => value !== undefined))];
+}
+
+/** Loopback only: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackUrl(text: string): boolean {
+  const host = new URL(text).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+type CmsValues = z.output<typeof cmsSchema>;
+
+/** Settings that parse one by one but not together. */
+function crossChecks(e: CmsValues, sandbox: boolean, problems: string[]): void {
+  if (sandbox && e.CMS_API_URL && /(^|\.)sonorancms\.com$/i.test(new URL(e.CMS_API_URL).hostname)) {
+    problems.push('CMS_API_URL: SANDBOX=true is for the emulator, not the real CMS; leave CMS_API_URL empty to use the built-in emulator, or unset SANDBOX');
+  }
+  const builtIn = sandbox && !e.CMS_API_URL;
+  if (e.CMS_RATE_WINDOW_MS < PRODUCTION_WINDOW_MS && !builtIn && !isLoopbackUrl(e.CMS_API_URL ?? PRODUCTION_CMS)) {
+    problems.push(
+      `CMS_RATE_WINDOW_MS: a window shorter than ${PRODUCTION_WINDOW_MS} ms is only for an emulator on this machine ` +
+        '(CMS_API_URL on localhost, 127.0.0.0/8 or ::1); against the real CMS it would break its limits and get the API key blocked for an hour',
+    );
+  }
+}
+
+export interface LoadOptions {
+  /** Also check and return the Discord side (the bot). The worker and the sandbox need none of it. */
+  discord?: boolean;
+}
+
+/**
+ * Reads and validates the CMS side (and the Discord side when asked); throws one ConfigError
+ * listing every problem.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, options: { discord: true }): Config & { discord: DiscordConfig };
+export function loadConfig(env?: NodeJS.ProcessEnv, options?: LoadOptions): Config;
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
+  const values = presentValues(env);
+  const problems: string[] = [];
+  const general = parseSide(generalSchema, values, problems);
+  const sandbox = general?.SANDBOX ?? false;
+  const e = parseSide(sandbox ? sandboxCmsSchema : cmsSchema, values, problems);
+  const d = options.discord ? parseSide(discordSchema, values, problems) : undefined;
+  if (e) crossChecks(e, sandbox, problems);
+  failIfAny(problems);
+  const builtInCms = sandbox && !e!.CMS_API_URL;
   return {
-    secrets: [e.CMS_API_KEY, e.DISCORD_TOKEN].filter((value): value is string => value !== undefined),
-    sandbox: e.SANDBOX,
-    logLevel: e.LOG_LEVEL,
-    redisUrl: e.REDIS_URL,
+    secrets: secretsOf(values),
+    sandbox,
+    builtInCms,
+    logLevel: general!.LOG_LEVEL,
+    redisUrl: e!.REDIS_URL,
     cms: {
-      baseUrl: e.CMS_API_URL.replace(/\/+$/, ''),
-      communityId: e.CMS_COMMUNITY_ID,
-      apiKey: e.CMS_API_KEY,
-      timeoutMs: e.CMS_TIMEOUT_MS,
-      v1Limits: e.CMS_V1_LIMITS,
+      baseUrl: builtInCms ? '' : (e!.CMS_API_URL ?? PRODUCTION_CMS).replace(/\/+$/, ''),
+      communityId: e!.CMS_COMMUNITY_ID,
+      apiKey: e!.CMS_API_KEY,
+      timeoutMs: e!.CMS_TIMEOUT_MS,
+      v1Limits: e!.CMS_V1_LIMITS,
     },
     pacing: {
-      windowMs: e.CMS_RATE_WINDOW_MS,
+      windowMs: e!.CMS_RATE_WINDOW_MS,
       // About one second at the real one-minute window, scaled down with a compressed window.
-      marginMs: e.CMS_PACING_MARGIN_MS ?? Math.ceil(e.CMS_RATE_WINDOW_MS / 60),
-      interactiveReserve: e.CMS_INTERACTIVE_RESERVE,
-      maxAttempts: e.CMS_MAX_ATTEMPTS,
-      retryBaseMs: e.CMS_RETRY_BASE_MS,
-      jobLockMs: e.CMS_JOB_LOCK_MS,
+      marginMs: e!.CMS_PACING_MARGIN_MS ?? Math.ceil(e!.CMS_RATE_WINDOW_MS / 60),
+      interactiveReserve: e!.CMS_INTERACTIVE_RESERVE,
+      maxAttempts: e!.CMS_MAX_ATTEMPTS,
+      retryBaseMs: e!.CMS_RETRY_BASE_MS,
+      jobLockMs: e!.CMS_JOB_LOCK_MS,
     },
-    discord: discordComplete
-      ? {
-          token: e.DISCORD_TOKEN!,
-          clientId: e.DISCORD_CLIENT_ID!,
-          guildId: e.DISCORD_GUILD_ID!,
-          auditChannelId: e.AUDIT_CHANNEL_ID!,
-        }
-      : null,
+    discord: d ? { token: d.DISCORD_TOKEN, clientId: d.DISCORD_CLIENT_ID, guildId: d.DISCORD_GUILD_ID, auditChannelId: d.AUDIT_CHANNEL_ID } : null,
+  };
+}
+
+/** What deploy-commands reads: the bot's token and application id, and a guild if any. No CMS settings. */
+export function loadDeployConfig(env: NodeJS.ProcessEnv = process.env): DeployConfig {
+  const values = presentValues(env);
+  const problems: string[] = [];
+  const d = parseSide(deploySchema, values, problems);
+  failIfAny(problems);
+  return {
+    secrets: secretsOf(values),
+    discord: { token: d!.DISCORD_TOKEN, clientId: d!.DISCORD_CLIENT_ID, guildId: d!.DISCORD_GUILD_ID ?? null },
   };
 }

@@ -16,6 +16,15 @@ export interface LocalRedis {
   /** Stops and starts the server on the same port, keeping its data (append-only file). */
   restart(options?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
+  /** Kills the server and removes its folder at once, for an exit that cannot wait. */
+  kill(): void;
+}
+
+export interface LocalRedisOptions {
+  /** Append-only persistence so a restart keeps the data (default); throughput runs turn it off. */
+  persist?: boolean;
+  /** Starts the server with `--requirepass`; the URL then carries the password. */
+  password?: string;
 }
 
 export function redisServerAvailable(): boolean {
@@ -33,9 +42,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(url: string, timeoutMs = 10_000): Promise<void> {
+async function waitForPing(url: string, child: ChildProcess | null, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // A server that exited (its port was taken meanwhile) will never answer: say so at once.
+    if (child && (child.exitCode !== null || child.signalCode !== null)) throw new Error('redis-server exited before it answered');
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     client.on('error', () => {});
     try {
@@ -51,20 +62,23 @@ async function waitForPing(url: string, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-export async function startLocalRedis(options: { persist?: boolean } = {}): Promise<LocalRedis> {
+export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
   if (!redisServerAvailable()) {
     const url = process.env.REDIS_URL;
     if (!url) throw new Error('Needs redis-server on the PATH (apt-get install redis-server) or REDIS_URL pointing at a Redis.');
-    return { url, owned: false, restart: async () => { throw new Error('cannot restart a shared Redis'); }, stop: async () => {} };
+    const notOwned = async () => { throw new Error('cannot restart a shared Redis'); };
+    return { url, owned: false, restart: notOwned, stop: async () => {}, kill: () => {} };
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sonoran-redis-'));
-  const url = `redis://127.0.0.1:${port}`;
+  const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
+  const url = `redis://${auth}127.0.0.1:${port}`;
   let child: ChildProcess;
   const launch = () => {
     // Persisting (append-only, fsync always) lets a restart keep the data; throughput runs skip it.
     const persistence = options.persist === false ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always'];
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir], {
+    const password = options.password === undefined ? [] : ['--requirepass', options.password];
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, ...password, '--dir', dir], {
       stdio: 'ignore',
     });
   };
@@ -74,8 +88,18 @@ export async function startLocalRedis(options: { persist?: boolean } = {}): Prom
     child.kill('SIGTERM');
     await exited;
   };
+  const stop = async () => {
+    await halt();
+    rmSync(dir, { recursive: true, force: true });
+  };
   launch();
-  await waitForPing(url);
+  try {
+    await waitForPing(url, child!);
+  } catch (error) {
+    // Whatever went wrong, leave no server or folder behind.
+    await stop();
+    throw error;
+  }
   return {
     url,
     owned: true,
@@ -83,10 +107,11 @@ export async function startLocalRedis(options: { persist?: boolean } = {}): Prom
       await halt();
       await new Promise((resolve) => setTimeout(resolve, downMs));
       launch();
-      await waitForPing(url);
+      await waitForPing(url, child);
     },
-    stop: async () => {
-      await halt();
+    stop,
+    kill: () => {
+      child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };
