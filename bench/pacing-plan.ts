@@ -15,7 +15,7 @@ export const SATURATED: OperationName[] = [
   'getAccounts', // 22
   'getAccount', // 27
   'searchAccounts', // 27
-  'v1.getComAccount', // 27 (borrowed from v2)
+  'v1.getComAccount', // 27, and the same budget as getAccount (its v2 twin)
 ];
 
 /** Called now and then, well inside their budget, to time an idle operation against a direct call. */

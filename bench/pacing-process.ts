@@ -14,7 +14,8 @@ const logger = createLogger({ level: 'warn', name: 'bench-worker', secrets: conf
 /** Resolves once the message is handed over: exiting earlier could drop a large one. */
 const send = (message: FromWorkerProcess) => new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
 
-const workers = await startCmsWorkers(config, logger);
+// The benchmark calls operations the bot does not: serve the whole catalog.
+const workers = await startCmsWorkers(config, logger, { operations: 'all' });
 const { queue, close: closeQueue } = await startCmsQueue(config, logger);
 const records: DispatchRecord[] = [];
 const timers: NodeJS.Timeout[] = [];

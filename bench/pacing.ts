@@ -2,14 +2,14 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { getOperation, limitPerMinute, type OperationName } from '../src/cms/catalog/index.js';
+import { budgetName, getOperation, limitPerMinute, type OperationName } from '../src/cms/catalog/index.js';
 import { CmsClient } from '../src/cms/client.js';
 import { SANDBOX_API_KEY, SANDBOX_COMMUNITY_ID } from '../src/cms/emulator/seed.js';
 import type { OperationStats } from '../src/cms/emulator/rate-limiter.js';
 import { loadConfig } from '../src/config.js';
 import { startLocalRedis } from '../src/dev/redis-server.js';
 import { createLogger } from '../src/logger.js';
-import { pacingSettings, QueueKeys, startCmsQueue } from '../src/queue/index.js';
+import { pacingSettings, QueueKeys, startCmsQueue, type CmsQueue } from '../src/queue/index.js';
 import { PacingGate } from '../src/queue/pacing-gate.js';
 import { IDLE, SATURATED, type DispatchRecord, type FromWorkerProcess } from './pacing-plan.js';
 
@@ -98,6 +98,25 @@ function fifoInversions(records: DispatchRecord[]): number {
   return inversions;
 }
 
+/**
+ * Head-of-line blocking by a failing job: the CMS answers one call of an operation 503, and a
+ * healthy call of the same operation submitted right behind it is timed until its result.
+ * The failing call's retry waits out its backoff; the healthy call should not.
+ */
+async function healthyCallBehindFailingOne(queue: CmsQueue, emulatorUrl: string): Promise<number> {
+  const operation = 'getCommunity';
+  const faults = { errorCount: 1, errorStatus: 503, operations: [operation] };
+  await fetch(`${emulatorUrl}/__emulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const failing = await queue.submit(operation, {}, { estimate: false });
+  const started = performance.now();
+  const healthy = await queue.submit(operation, {}, { estimate: false });
+  await healthy.result;
+  const healthyMs = performance.now() - started;
+  await failing.result;
+  await fetch(`${emulatorUrl}/__emulator/faults`, { method: 'DELETE' });
+  return healthyMs;
+}
+
 async function main(): Promise<void> {
   const redis = await startLocalRedis({ persist: false });
   const emulator = values['cms-url'] ? { url: values['cms-url'].replace(/\/+$/, ''), child: null } : await startEmulatorProcess();
@@ -172,7 +191,7 @@ async function main(): Promise<void> {
       let t = performance.now();
       await client.call(operation, input);
       const directMs = performance.now() - t;
-      await gate.settle(operation, sendId);
+      await gate.settle(operation, 'interactive', sendId);
       t = performance.now();
       const submittedAt = Date.now();
       const ticket = await queue.submit(operation, input, { estimate: false });
@@ -193,6 +212,7 @@ async function main(): Promise<void> {
   });
   await Promise.all(idleLoops);
   const endedAt = Date.now();
+  const healthyBehindFailingMs = await healthyCallBehindFailingOne(queue, emulator.url);
 
   const records: DispatchRecord[] = [];
   await Promise.all(
@@ -217,17 +237,19 @@ async function main(): Promise<void> {
   if (sent.length === 0) throw new Error('no dispatch records came back from the worker processes');
   const runStart = Math.min(...sent.map((r) => r.dispatchedAt!));
   const runEnd = runStart + (endedAt - startedAt);
-  console.log('\noperation                limit  sends  429s  max/window  utilization');
+  // A v1 operation and its v2 twin spend one budget: utilization is judged per budget.
+  const budgets = [...new Set(SATURATED.map(budgetName))];
+  console.log('\nbudget                   limit  sends  429s  max/window  utilization');
   const utilizations: number[] = [];
-  for (const operation of SATURATED) {
-    const limit = limitPerMinute(operation);
-    const times = sent.filter((r) => r.operation === operation).map((r) => r.dispatchedAt!);
+  for (const budget of budgets) {
+    const limit = limitPerMinute(budget);
+    const times = sent.filter((r) => budgetName(r.operation) === budget).map((r) => r.dispatchedAt!);
     // Skip the first window (it starts empty) and the last (the load stops mid-window).
     const share = utilization(times, limit, runStart + windowMs, runEnd - windowMs);
     utilizations.push(share);
-    const row = stats.operations.find((s) => s.operation === operation);
+    const row = stats.operations.find((s) => s.operation === budget);
     console.log(
-      `${operation.padEnd(24)} ${String(limit).padStart(5)} ${String(row?.requests ?? 0).padStart(6)} ${String(row?.rateLimited ?? 0).padStart(5)} ${String(row?.maxInWindow ?? 0).padStart(11)} ${share.toFixed(3).padStart(12)}`,
+      `${budget.padEnd(24)} ${String(limit).padStart(5)} ${String(row?.requests ?? 0).padStart(6)} ${String(row?.rateLimited ?? 0).padStart(5)} ${String(row?.maxInWindow ?? 0).padStart(11)} ${share.toFixed(3).padStart(12)}`,
     );
   }
   const failures = records.filter((r) => !r.ok);
@@ -243,6 +265,7 @@ async function main(): Promise<void> {
     directCallMsP99: round(percentile(direct, 0.99)),
     overheadMsP50: round(percentile(queued, 0.5) - percentile(direct, 0.5)),
     overheadMsP99: round(percentile(queued, 0.99) - percentile(direct, 0.99)),
+    healthyBehindFailingMs: round(healthyBehindFailingMs),
     idleSamples: queued.length,
     saturatedSends: sent.length,
     failedJobs: failures.length,

@@ -3,8 +3,9 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { getOperation, isOperationName } from './cms/catalog/index.js';
+import { isOperationName, operationNames, v1LimitOverrideProblem, type OperationName } from './cms/catalog/index.js';
 import { SANDBOX_API_KEY, SANDBOX_COMMUNITY_ID } from './cms/emulator/seed.js';
+import { BOT_OPERATIONS } from './cms/service/operations.js';
 
 /**
  * Every setting comes from the environment through the schemas below, one per side of the bot;
@@ -25,7 +26,7 @@ const snowflake = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
   .regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 
-/** `CMS_V1_LIMITS="v1.kickAccount=9,v1.banAccount=6"` overrides the guessed v1 limits. */
+/** `CMS_V1_LIMITS="v1.kickAccount=9,v1.banAccount=6"` overrides the guessed limits of kick and ban. */
 export const v1LimitsSchema = z
   .string()
   .default('')
@@ -37,13 +38,36 @@ export const v1LimitsSchema = z
         ctx.addIssue({ code: 'custom', message: `"${pair}" is not of the form v1.operationName=perMinute` });
         continue;
       }
-      if (!isOperationName(match[1]!) || getOperation(match[1]!).version !== 'v1') {
-        ctx.addIssue({ code: 'custom', message: `"${match[1]}" is not a v1 operation of the catalog` });
+      // Only kick and ban take one: a twinned v1 operation spends its v2 twin's documented budget.
+      const problem = v1LimitOverrideProblem(match[1]!);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
         continue;
       }
       limits[match[1]!] = Number(match[2]);
     }
     return limits;
+  });
+
+/**
+ * `CMS_WORKER_OPERATIONS`: which operations this process's queue workers send. `bot` (the
+ * default) is the bot's own list, `all` the whole catalog, else a comma-separated list of names.
+ * Each served operation costs the process one blocking Redis connection.
+ */
+export const workerOperationsSchema = z
+  .string()
+  .default('bot')
+  .transform((text, ctx): OperationName[] => {
+    const value = text.trim();
+    if (value === 'bot') return [...BOT_OPERATIONS];
+    if (value === 'all') return [...operationNames];
+    const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+    const unknown = names.filter((name) => !isOperationName(name));
+    if (unknown.length > 0 || names.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `must be bot, all, or operation names of the catalog (unknown: ${unknown.join(', ') || 'none given'})` });
+      return [];
+    }
+    return [...new Set(names)] as OperationName[];
   });
 
 const required = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') }).min(1, 'is required');
@@ -71,6 +95,7 @@ const cmsSchema = z.object({
   CMS_MAX_ATTEMPTS: positiveInt(4),
   CMS_RETRY_BASE_MS: positiveInt(1_000),
   CMS_JOB_LOCK_MS: positiveInt(30_000),
+  CMS_WORKER_OPERATIONS: workerOperationsSchema,
 });
 
 /** SANDBOX=true: the emulator's seeded community and key stand in for real credentials. */
@@ -128,6 +153,8 @@ export interface Config {
     retryBaseMs: number;
     /** How long a worker may go silent before another process takes its job over. */
     jobLockMs: number;
+    /** The operations this process's queue workers send (CMS_WORKER_OPERATIONS). */
+    workerOperations: OperationName[];
   };
   /** Set only when the entry point asked for the Discord side (`loadConfig(env, { discord: true })`). */
   discord: DiscordConfig | null;
@@ -274,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       maxAttempts: e!.CMS_MAX_ATTEMPTS,
       retryBaseMs: e!.CMS_RETRY_BASE_MS,
       jobLockMs: e!.CMS_JOB_LOCK_MS,
+      workerOperations: e!.CMS_WORKER_OPERATIONS,
     },
     discord: d ? { token: d.DISCORD_TOKEN, clientId: d.DISCORD_CLIENT_ID, guildId: d.DISCORD_GUILD_ID, auditChannelId: d.AUDIT_CHANNEL_ID } : null,
   };

@@ -76,6 +76,15 @@ export function redisHealth(logger: Logger, url: string): RedisHealth {
   return health;
 }
 
+/** Errors that only say Redis cannot be reached now: the outage line covers them. */
+export function isRedisConnectionError(error: unknown): boolean {
+  const { code, message } = error as RedisError;
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(code ?? '') ||
+    /Connection is closed|connect ECONNREFUSED|Stream isn't writeable/.test(String(message))
+  );
+}
+
 /** Reconnect soon, then back off to one attempt every five seconds. */
 export const backoff = (attempt: number) => Math.min(100 * 2 ** attempt, 5_000);
 

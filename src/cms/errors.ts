@@ -11,6 +11,8 @@ import type { z } from 'zod';
  * - `invalid-response`: the answer did not match the documented shape; `field` names where.
  * - `uncertain`: a write may have reached the CMS but its outcome is unknown, so it was not re-sent.
  * - `cancelled`: the caller took the queued call back before it was sent.
+ * - `expired`: its deadline passed before it could be sent (or its ETA was past it); not sent.
+ * - `no-worker`: no worker process serves this operation, so it was not queued.
  */
 export type CmsErrorKind =
   | 'invalid-input'
@@ -21,7 +23,9 @@ export type CmsErrorKind =
   | 'network'
   | 'invalid-response'
   | 'uncertain'
-  | 'cancelled';
+  | 'cancelled'
+  | 'expired'
+  | 'no-worker';
 
 export interface CmsErrorDetails {
   kind: CmsErrorKind;

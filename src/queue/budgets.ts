@@ -1,4 +1,4 @@
-import { limitPerMinute, type OperationName } from '../cms/catalog/index.js';
+import { budgetName, limitPerMinute, type OperationName } from '../cms/catalog/index.js';
 
 export interface PacingSettings {
   /** The CMS window: 60 000 ms in production; the emulator may compress it. */
@@ -14,6 +14,11 @@ export interface PacingSettings {
 }
 
 export interface Budget {
+  /**
+   * Whose sliding log the operation spends: the operation's own name, or for a v1 operation
+   * its v2 twin's (the CMS may meter the two together; guessing wrong costs an hour).
+   */
+  name: OperationName;
   /** Sends allowed in any window, from the catalog. */
   limit: number;
   /** Of those, how many only interactive calls may use. */
@@ -30,5 +35,5 @@ export function budgetFor(operation: OperationName, settings: PacingSettings): B
   // At least one slot whenever a reserve is asked for, so even 9/min operations keep one.
   const reserve = settings.interactiveReserve > 0 ? Math.min(limit - 1, Math.max(1, Math.round(limit * settings.interactiveReserve))) : 0;
   const windowMs = settings.windowMs + settings.marginMs;
-  return { limit, reserve, windowMs, backgroundSpacingMs: windowMs / (limit - reserve) };
+  return { name: budgetName(operation), limit, reserve, windowMs, backgroundSpacingMs: windowMs / (limit - reserve) };
 }

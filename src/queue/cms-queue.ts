@@ -1,21 +1,48 @@
+/**
+ * The path of one CMS call, from a command handler to the CMS and back:
+ *
+ *   CmsQueue.submit(operation, input)        this file: validates, checks a worker serves the
+ *     │                                      operation, adds a BullMQ job, answers with an ETA
+ *     ▼
+ *   BullMQ queue `cms.<operation>`           one per operation, in Redis; interactive jobs
+ *     │                                      first, then FIFO; one active job across processes
+ *     ▼
+ *   CmsWorkers.process(job)                  cms-workers.ts, in any worker process
+ *     │ PacingGate.acquire                   pacing-gate.ts + scripts/acquire-slot.ts: a slot in
+ *     │                                      the budget's sliding log, or the queue sleeps
+ *     │ CmsClient.call                       ../cms/client.ts: the HTTP request, within the slot
+ *     ▼
+ *   outcome stored and published             cms-workers.ts `finish`: the send logged at its
+ *     │                                      answer, the sent marker updated, pub/sub to us
+ *     ▼
+ *   CmsQueue.onOutcome → ticket.result       here: settles the caller's promise
+ */
 import { randomUUID } from 'node:crypto';
-import { Job, Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { getOperation, operationNames, type OperationInput, type OperationName, type OperationOutput } from '../cms/catalog/index.js';
-import { describeIssue } from '../cms/errors.js';
-import { CmsError } from '../cms/errors.js';
+import { CmsError, describeIssue } from '../cms/errors.js';
 import type { PacingSettings } from './budgets.js';
 import { estimateWaitMs } from './eta.js';
 import type { CmsJobData, DispatchMeta, JobOutcome } from './jobs.js';
-import { PRIORITIES, type Priority, type QueueKeys } from './keys.js';
+import { BULL_PRIORITY, type Priority, type QueueKeys } from './keys.js';
 import { PacingGate } from './pacing-gate.js';
 import { QueueMetrics, type QueueStats } from './queue-metrics.js';
+import { queueOptions } from './queue-options.js';
+import { RedisClock } from './redis-clock.js';
+import { ServedOperations } from './served-operations.js';
 
 export interface SubmitOptions {
   priority?: Priority;
   /** Read an ETA for the ticket (one more Redis round trip). Default true. */
   estimate?: boolean;
+  /**
+   * When the call must have been sent by (ms since the epoch, this process's clock); after it
+   * the call is dropped unsent with an `expired` error. Interactive calls default to just under
+   * Discord's 15-minute interaction token; `null` means none.
+   */
+  deadline?: number | null;
 }
 
 export interface CallResult<T> {
@@ -28,11 +55,11 @@ export interface Ticket<T> {
   queue: string;
   /** Estimated time until the request is sent, known at once (for "queued, ~40 s"). */
   etaMs: number;
-  /** Jobs ahead of this one in its queue when it was added. */
+  /** Jobs ahead of this one in its queue when it was added (of its priority, plus interactive ones for background). */
   position: number;
   /** Settles when a worker in any process has finished the job. Rejects with a CmsError. */
   result: Promise<CallResult<T>>;
-  /** Takes the job out if no worker has started it; true if it was removed. */
+  /** Takes the job out if it was never let through to the CMS; true if it was removed. */
   cancel(): Promise<boolean>;
 }
 
@@ -48,6 +75,7 @@ export interface CmsQueueOptions {
 
 interface Pending {
   queue: string;
+  jobId: string;
   operation: OperationName;
   priority: Priority;
   submittedAt: number;
@@ -61,6 +89,8 @@ const KEEP_FINISHED = { age: 3600, count: 5000 };
 const EARLY_OUTCOME_TTL_MS = 60_000;
 /** How often calls still waiting are looked up in Redis, in case their outcome was missed. */
 const SWEEP_EVERY_MS = 15_000;
+/** Discord's interaction token lives 15 minutes; an interactive call must end well before. */
+export const INTERACTIVE_DEADLINE_MS = 14 * 60_000;
 
 /**
  * The only way the bot calls the CMS: `submit(operation, input, {priority})` queues the call in
@@ -71,15 +101,20 @@ export class CmsQueue {
   /** Identifies this submitter: workers publish outcomes to its own channel. */
   readonly id = randomUUID();
   private readonly gate: PacingGate;
+  private readonly served: ServedOperations;
+  private readonly clock: RedisClock;
   private readonly queues = new Map<string, Queue<CmsJobData, JobOutcome>>();
   private readonly pending = new Map<string, Pending>();
   private readonly early = new Map<string, { outcome: JobOutcome; at: number }>();
   private readonly metrics = new QueueMetrics();
   private starting: Promise<void> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private sweeping = false;
 
   constructor(private readonly options: CmsQueueOptions) {
     this.gate = new PacingGate(options.connection, options.keys, options.pacing);
+    this.served = new ServedOperations(options.connection, options.keys);
+    this.clock = new RedisClock(options.connection);
   }
 
   /**
@@ -96,7 +131,7 @@ export class CmsQueue {
 
   private async subscribe(): Promise<void> {
     const { subscriber, keys, logger } = this.options;
-    await Promise.all(operationNames.flatMap((operation) => PRIORITIES.map((priority) => this.queueFor(operation, priority).waitUntilReady())));
+    await Promise.all([this.clock.sync(), ...operationNames.map((operation) => this.queueFor(operation).waitUntilReady())]);
     subscriber.on('message', (_channel: string, message: string) => {
       try {
         this.onOutcome(JSON.parse(message) as JobOutcome);
@@ -111,11 +146,19 @@ export class CmsQueue {
     await subscriber.subscribe(keys.results(this.id));
   }
 
+  /**
+   * Stops listening. Calls still waiting stay queued in Redis and may yet be sent by a worker,
+   * so their callers hear that: a write as `uncertain` (it may still happen, do not resend it
+   * blindly), a read as a `network` error (asking again is harmless).
+   */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
-    const closing = new CmsError({ kind: 'network', operation: 'queue', message: 'the CMS queue was closed before the call finished' });
-    for (const pending of this.pending.values()) pending.reject(closing);
+    for (const pending of this.pending.values()) {
+      const write = !getOperation(pending.operation).idempotent;
+      const message = 'the CMS queue was closed before the call finished; it stays queued and may still be sent';
+      pending.reject(new CmsError({ kind: write ? 'uncertain' : 'network', operation: pending.operation, message }));
+    }
     this.pending.clear();
   }
 
@@ -127,21 +170,29 @@ export class CmsQueue {
 
   async submit<N extends OperationName>(operation: N, input: OperationInput<N>, options: SubmitOptions = {}): Promise<Ticket<OperationOutput<N>>> {
     const priority = options.priority ?? 'interactive';
-    const { job, result, cancel } = await this.enqueue(operation, input, priority);
+    const deadline = options.deadline === undefined ? (priority === 'interactive' ? Date.now() + INTERACTIVE_DEADLINE_MS : null) : options.deadline;
+    await this.start();
+    await this.clock.refresh();
+    const { job, result, cancel } = await this.enqueue(operation, input, priority, deadline === null ? undefined : this.clock.toRedisTime(deadline));
+    // An interactive call may wake a queue that sleeps only for background work's sake.
+    const woken = priority === 'interactive' ? this.gate.wake(operation).catch(() => false) : Promise.resolve(false);
     // An ETA is a courtesy: if Redis cannot answer now, the job is queued all the same.
-    const snapshot = options.estimate === false ? null : await this.gate.snapshot(operation, priority, job.id!).catch(() => null);
-    return {
-      jobId: job.id!,
-      queue: job.queueName,
-      etaMs: snapshot ? estimateWaitMs(snapshot, this.gate.budget(operation), priority) : 0,
-      position: snapshot?.jobsAhead ?? 0,
-      result,
-      cancel,
-    };
+    const snapshot = options.estimate === false ? null : await this.gate.snapshot(operation, job.id!).catch(() => null);
+    await woken;
+    const etaMs = snapshot ? estimateWaitMs(snapshot, this.gate.budget(operation), priority) : 0;
+    if (snapshot && deadline !== null && this.clock.toLocalTime(snapshot.nowMs) + etaMs > deadline && (await cancel())) {
+      // It would not be sent in time: not queued at all, and the caller learns when to try again.
+      throw new CmsError({
+        kind: 'expired',
+        operation,
+        retryAfterMs: etaMs,
+        message: `not queued: the queue for ${operation} is about ${Math.ceil(etaMs / 1000)} s long, past the call's deadline`,
+      });
+    }
+    return { jobId: job.id!, queue: job.queueName, etaMs, position: snapshot ? snapshot.jobsAhead + snapshot.interactiveWaiting : 0, result, cancel };
   }
 
-  private async enqueue<N extends OperationName>(operation: N, input: OperationInput<N>, priority: Priority) {
-    await this.start();
+  private async enqueue<N extends OperationName>(operation: N, input: OperationInput<N>, priority: Priority, deadline: number | undefined) {
     // Bad input never enters the queue: the caller hears at once, and no budget is spent.
     const parsed = getOperation(operation).input.safeParse(input);
     if (!parsed.success) {
@@ -151,17 +202,23 @@ export class CmsQueue {
     const unavailable = (reason: string) => new CmsError({ kind: 'network', operation, message: `the CMS queue is unavailable (Redis): ${reason}` });
     // BullMQ would wait for Redis to come back; a user waiting on an interaction should hear now.
     if (this.options.connection.status !== 'ready') throw unavailable(`connection is ${this.options.connection.status}`);
-    const queue = this.queueFor(operation, priority);
-    const data: CmsJobData = { operation, input, priority, submitter: this.id, attempt: 1 };
+    const served = await this.served.isServed(operation).catch((error: Error) => {
+      throw unavailable(error.message);
+    });
+    if (!served) {
+      throw new CmsError({ kind: 'no-worker', operation, message: 'no CMS worker process serves this operation, so the call was not queued (see CMS_WORKER_OPERATIONS)' });
+    }
+    const queue = this.queueFor(operation);
+    const data: CmsJobData = { operation, input, priority, submitter: this.id, attempt: 1, deadline };
     let job: Job<CmsJobData, JobOutcome>;
     try {
-      job = await queue.add(operation, data, { removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED });
+      job = await queue.add(operation, data, { priority: BULL_PRIORITY[priority], removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED });
     } catch (error) {
       throw unavailable((error as Error).message);
     }
     const key = `${queue.name}:${job.id}`;
     const result = new Promise<CallResult<OperationOutput<N>>>((resolve, reject) => {
-      this.pending.set(key, { queue: queue.name, operation, priority, submittedAt: Date.now(), resolve: resolve as Pending['resolve'], reject });
+      this.pending.set(key, { queue: queue.name, jobId: job.id!, operation, priority, submittedAt: Date.now(), resolve: resolve as Pending['resolve'], reject });
     });
     // Keep an unobserved failure from crashing the process; callers still see it.
     result.catch(() => {});
@@ -172,16 +229,10 @@ export class CmsQueue {
       this.onOutcome(early.outcome);
     }
     const cancel = async (): Promise<boolean> => {
-      const state = await job.getState();
-      if (state !== 'waiting' && state !== 'prioritized') return false;
-      // Waiting for a retry means it was sent before and may have taken effect: not cancellable.
-      const current = await Job.fromId<CmsJobData, JobOutcome>(queue, job.id!);
-      if (!current || current.data.attempt > 1) return false;
-      try {
-        await job.remove();
-      } catch {
-        return false; // a worker took it in the meantime
-      }
+      // Atomic with the gate: once withdrawn, no worker can be let through with it.
+      if (!(await this.gate.withdraw(operation, job.id!, this.options.keys.sentMarker(queue.name, job.id!)))) return false;
+      // Tidy up now if no worker holds it; one that does drops it at its next try.
+      await job.remove().catch(() => {});
       const entry = this.pending.get(key);
       this.pending.delete(key);
       entry?.reject(new CmsError({ kind: 'cancelled', operation, message: 'cancelled before it was sent' }));
@@ -190,16 +241,16 @@ export class CmsQueue {
     return { job, result, cancel };
   }
 
-  /** Depth, budget use and waits for every (operation, priority), for the bot and the metrics endpoint. */
+  /** Depth, budget use and waits for each operation, for the bot and the metrics endpoint. */
   async stats(operations: readonly OperationName[] = operationNames): Promise<QueueStats> {
     return this.metrics.collect(this.options.connection, this.options.keys, this.gate, operations);
   }
 
-  private queueFor(operation: OperationName, priority: Priority): Queue<CmsJobData, JobOutcome> {
-    const name = this.options.keys.queueName(operation, priority);
+  private queueFor(operation: OperationName): Queue<CmsJobData, JobOutcome> {
+    const name = this.options.keys.queueName(operation);
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue<CmsJobData, JobOutcome>(name, { connection: this.options.connection, prefix: this.options.keys.bullPrefix });
+      queue = new Queue<CmsJobData, JobOutcome>(name, queueOptions(this.options.connection, this.options.keys));
       queue.on('error', (error) => this.options.logger.warn({ err: error, queue: name }, 'CMS queue connection error'));
       this.queues.set(name, queue);
     }
@@ -222,33 +273,52 @@ export class CmsQueue {
     else pending.reject(CmsError.fromJSON(outcome.error));
   }
 
-  /** Looks up in BullMQ the calls waiting longer than `olderThanMs`, and settles the finished ones. */
+  /**
+   * Looks up in Redis the calls waiting longer than `olderThanMs` (one pipelined round trip),
+   * and settles the finished ones. A sweep still running is not started again.
+   */
   private async sweep(olderThanMs: number): Promise<void> {
-    const now = Date.now();
-    for (const [key, pending] of [...this.pending]) {
-      if (now - pending.submittedAt < olderThanMs) continue;
-      const jobId = key.slice(pending.queue.length + 1);
-      try {
-        const job = await Job.fromId<CmsJobData, JobOutcome>(this.queueFor(pending.operation, pending.priority), jobId);
-        if (!job) {
-          const error = new CmsError({ kind: 'uncertain', operation: pending.operation, message: 'the queued call is no longer in Redis (was Redis emptied?); its outcome is unknown' });
-          this.onOutcome({ jobId, queue: pending.queue, ok: false, error: error.toJSON(), meta: { dispatchedAt: null, attempts: 0 } });
-        } else if (job.returnvalue) this.onOutcome(job.returnvalue);
-        else if (job.failedReason) this.onOutcome(outcomeOfFailedJob(job, pending.operation));
-      } catch (error) {
-        // Redis is not back yet: the next sweep tries again.
-        this.options.logger.debug({ err: error, key }, 'could not look up a queued CMS call yet');
-      }
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const now = Date.now();
+      const due = [...this.pending.values()].filter((pending) => now - pending.submittedAt >= olderThanMs);
+      if (due.length === 0) return;
+      const pipeline = this.options.connection.pipeline();
+      for (const pending of due) pipeline.hmget(this.options.keys.job(pending.queue, pending.jobId), 'returnvalue', 'failedReason', 'data');
+      const replies = (await pipeline.exec()) ?? [];
+      due.forEach((pending, index) => {
+        const [error, fields] = replies[index] ?? [new Error('no reply')];
+        if (error) return;
+        const outcome = outcomeInRedis(pending, fields as (string | null)[]);
+        if (outcome) this.onOutcome(outcome);
+      });
+    } catch (error) {
+      // Redis is not back yet: the next sweep tries again.
+      this.options.logger.debug({ err: error }, 'could not look up queued CMS calls yet');
+    } finally {
+      this.sweeping = false;
     }
   }
 }
 
-/** Our workers store the outcome as the failure reason; BullMQ's own failures (stalled too often) are plain text. */
-function outcomeOfFailedJob(job: Job<CmsJobData, JobOutcome>, operation: OperationName): JobOutcome {
-  try {
-    return JSON.parse(job.failedReason) as JobOutcome;
-  } catch {
-    const error = new CmsError({ kind: 'uncertain', operation, message: `the queued call failed in the queue itself: ${job.failedReason}` });
-    return { jobId: job.id!, queue: job.queueName, ok: false, error: error.toJSON(), meta: { dispatchedAt: null, attempts: job.data.attempt } };
+/** A waiting call's outcome as BullMQ keeps it, if the job has finished (or vanished). */
+function outcomeInRedis(pending: Pending, [returnValue, failedReason, data]: (string | null)[]): JobOutcome | undefined {
+  const { jobId, queue, operation } = pending;
+  if (returnValue) return JSON.parse(returnValue) as JobOutcome;
+  if (failedReason) {
+    // Our workers store the outcome as the failure reason; BullMQ's own failures (stalled too often) are plain text.
+    try {
+      return JSON.parse(failedReason) as JobOutcome;
+    } catch {
+      const attempts = data ? (JSON.parse(data) as CmsJobData).attempt : 0;
+      const error = new CmsError({ kind: 'uncertain', operation, message: `the queued call failed in the queue itself: ${failedReason}` });
+      return { jobId, queue, ok: false, error: error.toJSON(), meta: { dispatchedAt: null, attempts } };
+    }
   }
+  if (data === null) {
+    const error = new CmsError({ kind: 'uncertain', operation, message: 'the queued call is no longer in Redis (was Redis emptied?); its outcome is unknown' });
+    return { jobId, queue, ok: false, error: error.toJSON(), meta: { dispatchedAt: null, attempts: 0 } };
+  }
+  return undefined;
 }

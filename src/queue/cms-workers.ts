@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { getOperation, operationNames, type OperationInput, type OperationName, type OperationOutput } from '../cms/catalog/index.js';
+import { getOperation, type OperationName } from '../cms/catalog/index.js';
 import type { CmsClient } from '../cms/client.js';
 import { CmsError } from '../cms/errors.js';
 import type { PacingSettings } from './budgets.js';
+import { EarlierSends } from './earlier-send.js';
 import type { CmsJobData, DispatchMeta, JobOutcome } from './jobs.js';
-import { PRIORITIES, type Priority, type QueueKeys } from './keys.js';
+import type { QueueKeys } from './keys.js';
 import { PacingGate, SENT_MARKER_TTL_MS } from './pacing-gate.js';
-import { certainlyNotApplied, type SentMarker } from './sent-marker.js';
-import { verifiers, type Verdict } from './verifiers.js';
+import { queueOptions } from './queue-options.js';
+import { afterFailure } from './retry-policy.js';
+import type { SentMarker } from './sent-marker.js';
+import { ANNOUNCE_EVERY_MS, ServedOperations } from './served-operations.js';
+import { SlotTimer } from './slot-time.js';
+import { isRedisConnectionError } from '../redis-health.js';
 
 export interface CmsWorkersOptions {
   /** A connection with `maxRetriesPerRequest: null` (see createRedisConnection). */
@@ -23,75 +28,101 @@ export interface CmsWorkersOptions {
   maxAttempts: number;
   /** First retry delay; doubles each time (with jitter). */
   retryBaseMs: number;
-  /** Which operations this process serves; all of the catalog by default. */
-  operations?: readonly OperationName[];
+  /** The operations this process serves (one BullMQ worker, so one blocking connection, each). */
+  operations: readonly OperationName[];
   /** How long a job stays claimed without a sign of life before another process takes it over. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
 }
 
-/** BullMQ honours `queue.rateLimit()` only for workers that have a limiter; this one never trips by itself. */
+type CmsJob = Job<CmsJobData, JobOutcome>;
+
+/** BullMQ honours `queue.rateLimit()` (our gate's sleeps) only for workers that have a limiter; this one never trips by itself. */
 const MANUAL_RATE_LIMIT_ONLY = { max: Number.MAX_SAFE_INTEGER, duration: 1_000 };
-
-/** A verifier does not sit out a long wait for budget inside a job; the job comes back later. */
-const LONGEST_VERIFY_WAIT_MS = 2_000;
-
-class VerifyLater extends Error {
-  constructor(readonly waitMs: number) {
-    super(`verification must wait ${waitMs} ms for budget`);
-  }
-}
+/**
+ * A sleeping queue looks at its rate-limit key this often: how soon an interactive call queued
+ * behind sleeping background work (see WAKE_QUEUE) is picked up, for one cheap script a look.
+ */
+const SLEEPING_QUEUE_LOOKS_EVERY_MS = 250;
 
 /**
- * Runs queued CMS calls: one BullMQ worker per (operation, priority), each queue limited to one
- * active job across all processes so sends leave in FIFO order. Before every send the pacing
- * gate must grant a slot; when it says wait, the job goes back to the head of its queue and the
- * queue sleeps until the slot frees (BullMQ's manual rate limit, timed in Redis).
+ * Runs queued CMS calls: one BullMQ worker per served operation, each queue limited to one
+ * active job across all processes so sends leave in order (interactive first, then FIFO).
+ *
+ * A job's life here: the pacing gate grants a slot (or puts the queue to sleep until one
+ * frees, the job back at the head), the client sends within what is left of the slot, and the
+ * outcome is stored and published to the submitter. A failed send that may succeed later is
+ * delayed on its own (BullMQ's delayed set), never holding up the jobs behind it.
  */
 export class CmsWorkers {
   readonly id = randomUUID();
   private readonly gate: PacingGate;
+  private readonly served: ServedOperations;
+  private readonly earlierSends: EarlierSends;
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  private announcer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CmsWorkersOptions) {
     this.gate = new PacingGate(options.connection, options.keys, options.pacing);
+    this.served = new ServedOperations(options.connection, options.keys);
+    this.earlierSends = new EarlierSends(this.gate, options.client, this.retrySettings, options.logger);
+  }
+
+  private get retrySettings() {
+    const { maxAttempts, retryBaseMs, pacing } = this.options;
+    return { maxAttempts, retryBaseMs, windowMs: pacing.windowMs, marginMs: pacing.marginMs, requestTimeoutMs: pacing.requestTimeoutMs };
+  }
+
+  get operations(): readonly OperationName[] {
+    return this.options.operations;
   }
 
   async start(): Promise<void> {
-    const { connection, keys } = this.options;
-    for (const operation of this.options.operations ?? operationNames) {
-      for (const priority of PRIORITIES) {
-        const name = keys.queueName(operation, priority);
-        const queue = new Queue(name, { connection, prefix: keys.bullPrefix });
-        await queue.setGlobalConcurrency(1);
-        this.queues.set(name, queue);
-        const worker = new Worker<CmsJobData, JobOutcome>(name, (job) => this.track(this.process(job)), {
-          connection,
-          prefix: keys.bullPrefix,
-          concurrency: 1,
-          limiter: MANUAL_RATE_LIMIT_ONLY,
-          // A sleeping queue re-checks its limit every second: a closing worker never keeps
-          // the process alive for a whole rate-limit wait.
-          maximumRateLimitDelay: 1_000,
-          lockDuration: this.options.lockDurationMs ?? 30_000,
-          // Spread the stalled-job checks of ~180 workers over time instead of firing together.
-          stalledInterval: Math.round((this.options.stalledIntervalMs ?? 30_000) * (0.75 + Math.random() / 2)),
-          maxStalledCount: 2,
-        });
-        worker.on('error', (error) => this.options.logger.error({ err: error, queue: name }, 'CMS worker error'));
-        this.workers.push(worker);
-      }
+    const { connection, keys, logger } = this.options;
+    for (const operation of this.options.operations) {
+      const name = keys.queueName(operation);
+      const queue = new Queue(name, queueOptions(connection, keys));
+      await queue.setGlobalConcurrency(1);
+      this.queues.set(name, queue);
+      const worker = new Worker<CmsJobData, JobOutcome>(name, (job, token) => this.track(this.process(job, token!)), {
+        connection,
+        prefix: keys.bullPrefix,
+        concurrency: 1,
+        limiter: MANUAL_RATE_LIMIT_ONLY,
+        maximumRateLimitDelay: SLEEPING_QUEUE_LOOKS_EVERY_MS,
+        // An idle worker blocks this long per poll (BullMQ's cap): fewer round trips when idle.
+        drainDelay: 10,
+        lockDuration: this.options.lockDurationMs ?? 30_000,
+        // Spread the stalled-job checks of the workers over time instead of firing together.
+        stalledInterval: Math.round((this.options.stalledIntervalMs ?? 30_000) * (0.75 + Math.random() / 2)),
+        maxStalledCount: 2,
+      });
+      worker.on('error', (error) => {
+        // While Redis is down every worker reports it: the connection's one outage line says it once.
+        if (isRedisConnectionError(error)) logger.debug({ err: error, queue: name }, 'CMS worker lost Redis');
+        else logger.error({ err: error, queue: name }, 'CMS worker error');
+      });
+      this.workers.push(worker);
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+    await this.announce();
+    this.announcer = setInterval(() => void this.announce().catch(() => {}), ANNOUNCE_EVERY_MS).unref();
+  }
+
+  /** Tells submitters which operations this process serves (see ServedOperations). */
+  private announce(withdraw = false): Promise<void> {
+    return this.served.announce(this.id, this.options.operations, withdraw);
   }
 
   /**
    * Stops taking jobs, lets the sends under way finish, then closes. (A plain BullMQ close would
-   * also wait out each idle worker's long poll, seconds per queue.)
+   * also wait out each idle worker's long poll.)
    */
   async close(): Promise<void> {
+    clearInterval(this.announcer);
+    await this.announce(true).catch(() => {});
     await Promise.all(this.workers.map((worker) => worker.pause(true)));
     await Promise.allSettled(this.inFlight);
     await Promise.all(this.workers.map((worker) => worker.close(true)));
@@ -106,129 +137,122 @@ export class CmsWorkers {
     return processing;
   }
 
+  private markerKey(job: CmsJob): string | undefined {
+    return getOperation(job.data.operation).idempotent ? undefined : this.options.keys.sentMarker(job.queueName, job.id!);
+  }
+
+  private async process(job: CmsJob, token: string): Promise<JobOutcome> {
+    const { operation, priority, attempt, deadline } = job.data;
+    const markerKey = this.markerKey(job);
+    // Unique per send: a job taken over after its worker died must not overwrite that send's entry.
+    const sendId = `${job.queueName}:${job.id}:${attempt}:${randomUUID()}`;
+    const slot = new SlotTimer(this.options.pacing.requestTimeoutMs);
+    const decision = await this.gate.acquire({
+      operation,
+      priority,
+      sendId,
+      jobId: job.id,
+      marker: markerKey ? { key: markerKey, attempt, worker: this.id } : undefined,
+      deadline,
+    });
+    // The gate has put the queue to sleep; BullMQ puts the job back at the head of its priority.
+    if (decision.status === 'wait') throw Worker.RateLimitError();
+    if (decision.status === 'maybe-sent') return this.afterEarlierSend(job, token, decision.marker, decision.nowMs);
+    if (decision.status === 'expired') return this.fail(job, this.expired(job), { dispatchedAt: null, attempts: attempt - 1 }, markerKey);
+    if (decision.status === 'withdrawn') {
+      const cancelled = new CmsError({ kind: 'cancelled', operation, message: 'cancelled before it was sent' });
+      return this.fail(job, cancelled, { dispatchedAt: null, attempts: 0 }, undefined);
+    }
+
+    if (!slot.worthSending()) {
+      // This process stalled between the grant and now: most of the slot is gone. Give it back.
+      await this.gate.release(operation, sendId, markerKey);
+      this.options.logger.warn({ operation, jobId: job.id, timeLeftMs: slot.timeLeftMs() }, 'a granted slot ran short before the send; asking again');
+      return this.sendAgain(job, token, 0);
+    }
+    const meta: DispatchMeta = { dispatchedAt: decision.sentAt, queuedMs: Math.max(0, Math.round(decision.sentAt - job.timestamp)), attempts: attempt };
+    let data: unknown;
+    try {
+      data = await this.options.client.call(operation, job.data.input as never, { timeoutMs: slot.timeLeftMs() });
+    } catch (error) {
+      const { missing } = await this.gate.settle(operation, priority, sendId);
+      if (missing) this.reportOutlivedSlot(job);
+      const cmsError = error instanceof CmsError ? error : new CmsError({ kind: 'network', operation, message: String(error) });
+      return this.afterFailedSend(job, token, cmsError, meta, markerKey);
+    }
+    return this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data, meta }, markerKey, sendId);
+  }
+
+  private expired(job: CmsJob): CmsError {
+    const last = job.data.lastError ? ` (last try: ${job.data.lastError.message})` : '';
+    return new CmsError({ kind: 'expired', operation: job.data.operation, message: `not sent: its deadline passed while it waited in the queue${last}` });
+  }
+
+  private reportOutlivedSlot(job: CmsJob): void {
+    this.options.logger.error({ operation: job.data.operation, jobId: job.id }, 'a send outlived its slot in the send log; logged again at its answer');
+  }
+
+  /** Retries what may succeed later, after its own delay; reports the rest. Every retry goes through the gate again. */
+  private async afterFailedSend(job: CmsJob, token: string, error: CmsError, meta: DispatchMeta, markerKey: string | undefined): Promise<JobOutcome> {
+    const { logger } = this.options;
+    const next = afterFailure(error, job.data.attempt, this.retrySettings);
+    if (next.pauseCredentialMs !== undefined) {
+      // Another app on the key, or a limit changed: every process stays away for as long as asked.
+      await this.gate.pause(next.pauseCredentialMs);
+      logger.error({ operation: error.operation, pauseMs: next.pauseCredentialMs, queue: job.queueName }, 'CMS answered 429: credential paused for all processes');
+    }
+    if (next.action === 'fail') return this.fail(job, error, meta, markerKey);
+    if (job.data.deadline !== undefined && meta.dispatchedAt !== null && meta.dispatchedAt + next.delayMs > job.data.deadline) {
+      // The retry could not go before the deadline: the caller hears the real reason now.
+      return this.fail(job, error, meta, markerKey);
+    }
+    logger.warn({ operation: error.operation, attempt: job.data.attempt, kind: error.kind, status: error.status, delayMs: Math.round(next.delayMs) }, 'CMS call failed; retrying');
+    await job.updateData({ ...job.data, attempt: job.data.attempt + 1, lastError: error.toJSON() });
+    // A write that may have taken effect keeps its marker: its retry checks before sending.
+    if (markerKey && !next.keepMarker) await this.options.connection.del(markerKey);
+    return this.sendAgain(job, token, next.delayMs);
+  }
+
+  /**
+   * Runs the job again: at once (back to the head of its queue), or after `delayMs` on its own
+   * (BullMQ's delayed set; the jobs behind it go on meanwhile).
+   */
+  private async sendAgain(job: CmsJob, token: string, delayMs: number): Promise<never> {
+    if (delayMs <= 0) {
+      await this.queue(job.queueName).rateLimit(1);
+      throw Worker.RateLimitError();
+    }
+    await job.moveToDelayed(Date.now() + Math.ceil(delayMs), token);
+    throw new DelayedError();
+  }
+
   private queue(name: string): Queue {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`no queue ${name} in this worker process`);
     return queue;
   }
 
-  private markerKey(job: Job<CmsJobData, JobOutcome>): string | undefined {
-    return getOperation(job.data.operation).idempotent ? undefined : this.options.keys.sentMarker(job.queueName, job.id!);
-  }
-
-  private async process(job: Job<CmsJobData, JobOutcome>): Promise<JobOutcome> {
-    const { operation, priority, attempt } = job.data;
-    const markerKey = this.markerKey(job);
-    const marker: SentMarker = { attempt, at: Date.now(), worker: this.id };
-    // Unique per send: a job taken over after its worker died must not overwrite that send's entry.
-    const sendId = `${job.queueName}:${job.id}:${attempt}:${randomUUID()}`;
-
-    const decision = await this.gate.acquire({ operation, priority, sendId, jobId: job.id, markerKey, marker: JSON.stringify(marker) });
-    if (decision.status === 'wait') return this.comeBackIn(job, decision.waitMs);
-    if (decision.status === 'maybe-sent') return this.resolveEarlierSend(job, JSON.parse(decision.marker) as SentMarker);
-
-    // BullMQ stamps a job with the submitter's clock; hosts sharing a Redis keep clocks in sync.
-    const meta: DispatchMeta = { dispatchedAt: decision.sentAt, queuedMs: Math.max(0, Math.round(decision.sentAt - job.timestamp)), attempts: attempt };
-    let data: unknown;
-    try {
-      data = await this.options.client.call(operation, job.data.input as never);
-    } catch (error) {
-      await this.gate.settle(operation, sendId);
-      const cmsError = error instanceof CmsError ? error : new CmsError({ kind: 'network', operation, message: String(error) });
-      return this.afterFailedSend(job, cmsError, meta, markerKey);
-    }
-    return this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data, meta }, markerKey, sendId);
-  }
-
-  /** Retries what may succeed later; reports the rest. Every retry goes through the gate again. */
-  private async afterFailedSend(job: Job<CmsJobData, JobOutcome>, error: CmsError, meta: DispatchMeta, markerKey: string | undefined): Promise<JobOutcome> {
-    const { logger, maxAttempts, retryBaseMs, pacing } = this.options;
-    // A write that may have taken effect keeps its marker: its retry checks before sending.
-    const clearMarker = markerKey !== undefined && certainlyNotApplied(error) ? markerKey : undefined;
-    if (error.kind === 'rate-limited') {
-      // Another app on the key, or a limit changed: stop every process for as long as asked.
-      const pauseMs = error.retryAfterMs ?? pacing.windowMs;
-      await this.gate.pause(pauseMs);
-      logger.error({ operation: error.operation, retryAfterMs: pauseMs, queue: job.queueName }, 'CMS answered 429: credential paused for all processes');
-      return this.retryOrFail(job, error, meta, pauseMs, clearMarker);
-    }
-    if (!error.transient || job.data.attempt >= maxAttempts) return this.fail(job, error, meta, markerKey);
-    const backoffMs = retryBaseMs * 2 ** (job.data.attempt - 1) * (0.8 + Math.random() * 0.4);
-    logger.warn({ operation: error.operation, attempt: job.data.attempt, kind: error.kind, status: error.status, backoffMs: Math.round(backoffMs) }, 'CMS call failed; retrying');
-    return this.retryOrFail(job, error, meta, backoffMs, clearMarker);
-  }
-
-  private async retryOrFail(job: Job<CmsJobData, JobOutcome>, error: CmsError, meta: DispatchMeta, delayMs: number, clearMarkerKey: string | undefined): Promise<JobOutcome> {
-    if (job.data.attempt >= this.options.maxAttempts) return this.fail(job, error, meta, this.markerKey(job));
-    await job.updateData({ ...job.data, attempt: job.data.attempt + 1, lastError: error.toJSON() });
-    if (clearMarkerKey) await this.options.connection.del(clearMarkerKey);
-    return this.comeBackIn(job, delayMs);
-  }
-
-  /** Back to the head of the queue; the whole queue waits, so FIFO order holds. */
-  private async comeBackIn(job: Job<CmsJobData, JobOutcome>, delayMs: number): Promise<never> {
-    await this.queue(job.queueName).rateLimit(Math.max(1, Math.ceil(delayMs)));
-    throw Worker.RateLimitError();
-  }
-
-  /**
-   * An earlier send of this job left its marker. If the job had finished, hand back the stored
-   * outcome. Otherwise the send may have reached the CMS (its worker died, or it timed out):
-   * give it time to land, then verify by reading the CMS where a verifier exists, else report it.
-   */
-  private async resolveEarlierSend(job: Job<CmsJobData, JobOutcome>, marker: SentMarker): Promise<JobOutcome> {
-    const { operation, input } = job.data;
+  private async afterEarlierSend(job: CmsJob, token: string, marker: SentMarker, nowMs: number): Promise<JobOutcome> {
     const markerKey = this.options.keys.sentMarker(job.queueName, job.id!);
-    if (marker.outcome) {
-      // Finished already; only BullMQ's bookkeeping was lost. Tell the submitter again.
-      if (marker.outcome.ok) return this.finish(job, marker.outcome, markerKey);
-      return this.fail(job, CmsError.fromJSON(marker.outcome.error), marker.outcome.meta, markerKey);
-    }
-    // A request that timed out may still be on its way: wait until it cannot be.
-    const settledAt = marker.at + 2 * this.options.pacing.requestTimeoutMs;
-    if (Date.now() < settledAt) return this.comeBackIn(job, settledAt - Date.now());
-
+    const resolution = await this.earlierSends.resolve({ id: job.id!, operation: job.data.operation, input: job.data.input, priority: job.data.priority }, marker, nowMs);
     const meta: DispatchMeta = { dispatchedAt: null, attempts: marker.attempt };
-    const verify = verifiers[operation];
-    this.options.logger.warn({ operation, jobId: job.id, sentAt: marker.at, verifiable: Boolean(verify) }, 'a send of this job may have reached the CMS');
-    if (verify) {
-      let verdict: Verdict | undefined;
-      try {
-        verdict = await verify(input, { call: (name, callInput) => this.callWithinBudget(name, callInput, job.data.priority), sentAt: marker.at });
-      } catch (error) {
-        if (error instanceof VerifyLater) return this.comeBackIn(job, error.waitMs);
-        this.options.logger.warn({ err: error, operation }, 'could not verify the earlier send');
+    switch (resolution.kind) {
+      case 'finished': {
+        // Finished already; only BullMQ's bookkeeping was lost. Tell the submitter again.
+        const { outcome } = resolution;
+        if (outcome.ok) return this.finish(job, outcome, markerKey);
+        return this.fail(job, CmsError.fromJSON(outcome.error), outcome.meta, markerKey);
       }
-      if (verdict?.applied) return this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data: verdict.data, meta: { ...meta, verified: true } }, markerKey);
-      if (verdict && !verdict.applied) {
+      case 'applied':
+        return this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data: resolution.data, meta: { ...meta, verified: true } }, markerKey);
+      case 'not-applied':
         // It never took effect: clear the marker and send it (through the gate, as usual).
         await this.options.connection.del(markerKey);
-        return this.comeBackIn(job, 1);
-      }
-    }
-    const error = new CmsError({
-      kind: 'uncertain',
-      operation,
-      message: `an earlier send (at ${new Date(marker.at).toISOString()}) may have reached the CMS and its outcome is unknown; not sent again, check the CMS`,
-    });
-    return this.fail(job, error, meta, markerKey);
-  }
-
-  /** A CMS read for a verifier, within the operation's budget; a long wait defers the whole job. */
-  private async callWithinBudget<N extends OperationName>(name: N, input: OperationInput<N>, priority: Priority): Promise<OperationOutput<N>> {
-    const sendId = `verify:${randomUUID()}`;
-    for (;;) {
-      const decision = await this.gate.acquire({ operation: name, priority, sendId });
-      if (decision.status === 'granted') {
-        try {
-          return await this.options.client.call(name, input);
-        } finally {
-          await this.gate.settle(name, sendId);
-        }
-      }
-      const waitMs = decision.status === 'wait' ? decision.waitMs : 10;
-      if (waitMs > LONGEST_VERIFY_WAIT_MS) throw new VerifyLater(waitMs);
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
+        return this.sendAgain(job, token, 0);
+      case 'later':
+        return this.sendAgain(job, token, resolution.delayMs);
+      case 'uncertain':
+        return this.fail(job, resolution.error, meta, markerKey);
     }
   }
 
@@ -236,19 +260,20 @@ export class CmsWorkers {
    * One round trip: settle the send (if one was just made), store the outcome in the sent marker
    * (if the job has one), and tell the submitter.
    */
-  private async finish(job: Job<CmsJobData, JobOutcome>, outcome: JobOutcome, markerKey: string | undefined, settleSendId?: string): Promise<JobOutcome> {
+  private async finish(job: CmsJob, outcome: JobOutcome, markerKey: string | undefined, settleSendId?: string): Promise<JobOutcome> {
     const transaction = this.options.connection.multi();
-    if (settleSendId) this.gate.settleWithin(transaction, job.data.operation, settleSendId);
+    if (settleSendId) this.gate.settleWithin(transaction, job.data.operation, job.data.priority, settleSendId);
     if (markerKey) {
-      const done: SentMarker = { attempt: job.data.attempt, at: Date.now(), worker: this.id, outcome };
+      const done: SentMarker = { attempt: job.data.attempt, at: outcome.meta.dispatchedAt ?? 0, worker: this.id, outcome };
       transaction.set(markerKey, JSON.stringify(done), 'PX', SENT_MARKER_TTL_MS);
     }
     transaction.publish(this.options.keys.results(job.data.submitter), JSON.stringify(outcome));
-    await transaction.exec();
+    const replies = await transaction.exec();
+    if (settleSendId && (replies?.[0]?.[1] as [string, number] | undefined)?.[1] === 1) this.reportOutlivedSlot(job);
     return outcome;
   }
 
-  private async fail(job: Job<CmsJobData, JobOutcome>, error: CmsError, meta: DispatchMeta, markerKey: string | undefined): Promise<never> {
+  private async fail(job: CmsJob, error: CmsError, meta: DispatchMeta, markerKey: string | undefined): Promise<never> {
     const outcome: JobOutcome = { jobId: job.id!, queue: job.queueName, ok: false, error: error.toJSON(), meta };
     await this.finish(job, outcome, markerKey);
     // BullMQ keeps the job as failed; its reason holds the outcome so a submitter can recover it.

@@ -1,15 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CmsClient } from '../cms/client.js';
-import type { OperationName } from '../cms/catalog/index.js';
+import { operationNames, type OperationName } from '../cms/catalog/index.js';
 import type { Config } from '../config.js';
 import type { PacingSettings } from './budgets.js';
 import { CmsQueue } from './cms-queue.js';
 import { CmsWorkers } from './cms-workers.js';
 import { QueueKeys } from './keys.js';
 import { createRedisConnection } from './redis.js';
+import { redisHealth } from '../redis-health.js';
 
-export { CmsQueue, type CallResult, type SubmitOptions, type Ticket } from './cms-queue.js';
+export { CmsQueue, INTERACTIVE_DEADLINE_MS, type CallResult, type SubmitOptions, type Ticket } from './cms-queue.js';
 export { CmsWorkers } from './cms-workers.js';
 export { PRIORITIES, QueueKeys, type Priority } from './keys.js';
 export type { QueueStats, OperationQueueStats } from './queue-metrics.js';
@@ -31,7 +32,8 @@ function connector(config: QueueConfig, logger: Logger) {
   return {
     connect(role: Parameters<typeof createRedisConnection>[1]): Redis {
       const connection = createRedisConnection(config.redisUrl, role);
-      connection.on('error', (error) => logger.warn({ err: error, role }, 'Redis connection error'));
+      // All of a process's connections together log one line per outage, not one per retry.
+      redisHealth(logger, config.redisUrl).watch(connection, role);
       connections.push(connection);
       return connection;
     },
@@ -61,11 +63,14 @@ export async function startCmsQueue(config: QueueConfig, logger: Logger): Promis
   };
 }
 
-/** This process's share of the workers; any number of processes may run them against one Redis. */
+/**
+ * This process's share of the workers; any number of processes may run them against one Redis.
+ * `operations`: as configured (CMS_WORKER_OPERATIONS: the bot's own by default), or `'all'`.
+ */
 export async function startCmsWorkers(
   config: QueueConfig,
   logger: Logger,
-  options: { operations?: readonly OperationName[] } = {},
+  options: { operations?: readonly OperationName[] | 'all' } = {},
 ): Promise<{ workers: CmsWorkers; close(): Promise<void> }> {
   const redis = connector(config, logger);
   const workers = new CmsWorkers({
@@ -76,7 +81,7 @@ export async function startCmsWorkers(
     logger,
     maxAttempts: config.pacing.maxAttempts,
     retryBaseMs: config.pacing.retryBaseMs,
-    operations: options.operations,
+    operations: options.operations === 'all' ? operationNames : (options.operations ?? config.pacing.workerOperations),
     lockDurationMs: config.pacing.jobLockMs,
     stalledIntervalMs: config.pacing.jobLockMs,
   });

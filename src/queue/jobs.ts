@@ -11,6 +11,8 @@ export interface CmsJobData {
   submitter: string;
   /** The send this is, from 1; each one takes a slot of the budget. */
   attempt: number;
+  /** Redis time (ms) after which the call must not be sent any more; none for no deadline. */
+  deadline?: number;
   lastError?: CmsErrorDetails;
 }
 

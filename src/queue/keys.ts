@@ -8,9 +8,15 @@ export const PRIORITIES = ['interactive', 'background'] as const;
  */
 export type Priority = (typeof PRIORITIES)[number];
 
+/** BullMQ priorities (lower goes first) of the one queue each operation has. */
+export const BULL_PRIORITY: Record<Priority, number> = { interactive: 1, background: 2 };
+
 /**
  * Every Redis key of one CMS credential lives under `sonoran:<fingerprint>`, so deployments
  * for different communities can share a Redis without seeing each other's budgets or jobs.
+ *
+ * Two names run through it: an operation's BullMQ queue (`queueName`), and the budget it spends
+ * (a v1 operation and its v2 twin spend one budget, named after the v2 operation).
  */
 export class QueueKeys {
   readonly namespace: string;
@@ -24,29 +30,34 @@ export class QueueKeys {
     return this.namespace;
   }
 
-  /** One BullMQ queue per (operation, priority): FIFO inside, no head-of-line blocking across. */
-  queueName(operation: OperationName, priority: Priority): string {
-    return `cms.${operation}.${priority}`;
+  /** One BullMQ queue per operation, interactive jobs ahead of background ones by priority. */
+  queueName(operation: OperationName): string {
+    return `cms.${operation}`;
   }
 
-  /** The sliding log of sends for one operation (a sorted set scored by Redis time in ms). */
-  budget(operation: OperationName): string {
-    return `${this.namespace}:budget:${operation}`;
+  /** The sliding log of a budget's sends (a sorted set scored by Redis time in ms). */
+  sendLog(budget: string): string {
+    return `${this.namespace}:sends:${budget}`;
   }
 
   /** The background sends of the same log: background work may hold only its share of the window. */
-  backgroundBudget(operation: OperationName): string {
-    return `${this.namespace}:budget:${operation}:background`;
+  backgroundLog(budget: string): string {
+    return `${this.namespace}:sends:${budget}:background`;
   }
 
-  /** The earliest time the operation's next background send may leave (sends are spaced evenly). */
-  nextBackgroundSend(operation: OperationName): string {
-    return `${this.namespace}:budget:${operation}:background-next`;
+  /** The earliest time the budget's next background send may leave (sends are spaced evenly). */
+  backgroundSchedule(budget: string): string {
+    return `${this.namespace}:sends:${budget}:background-next`;
   }
 
   /** The last job of a queue the gate let through (tells a job being sent from one bouncing). */
   lastGranted(queueName: string): string {
     return `${this.namespace}:granted:${queueName}`;
+  }
+
+  /** Set while a queue sleeps only for background reasons, so an interactive submit may wake it. */
+  wakeable(queueName: string): string {
+    return `${this.namespace}:wakeable:${queueName}`;
   }
 
   /** Set (with a TTL) while the CMS asked this credential to stay away (a 429). */
@@ -59,14 +70,29 @@ export class QueueKeys {
     return `${this.namespace}:sent:${queueName}:${jobId}`;
   }
 
+  /** Which worker processes serve an operation, and until when (see ANNOUNCE_SERVED). */
+  served(operation: OperationName): string {
+    return `${this.namespace}:served:${operation}`;
+  }
+
   /** Where workers publish the outcome of a submitter's jobs. */
   results(submitterId: string): string {
     return `${this.namespace}:results:${submitterId}`;
   }
 
-  /** BullMQ's wait list of a queue (read by the pacing scripts: interactive work goes first, ETAs). */
+  /** BullMQ's hash of one job (data, return value, failure reason). */
+  job(queueName: string, jobId: string): string {
+    return `${this.namespace}:${queueName}:${jobId}`;
+  }
+
+  /** BullMQ's plain wait list: jobs without a priority, such as a stalled job put back. */
   waitList(queueName: string): string {
     return `${this.namespace}:${queueName}:wait`;
+  }
+
+  /** BullMQ's prioritized jobs of a queue (every job we add has a priority). */
+  prioritized(queueName: string): string {
+    return `${this.namespace}:${queueName}:prioritized`;
   }
 
   /** BullMQ's rate-limit key of a queue: set while the queue sleeps until its next send may go. */

@@ -3,19 +3,20 @@ import type { OperationName } from '../cms/catalog/index.js';
 import type { JobOutcome } from './jobs.js';
 import { PRIORITIES, type Priority, type QueueKeys } from './keys.js';
 import type { PacingGate } from './pacing-gate.js';
+import { INTERACTIVE_SCORE_END } from './scripts/snapshot.js';
 
 export interface OperationQueueStats {
   operation: OperationName;
   priority: Priority;
-  /** Jobs waiting in Redis (all processes). */
+  /** Jobs of this priority waiting in Redis (all processes). */
   waiting: number;
-  /** Jobs being sent now (all processes; at most one). */
+  /** Jobs of the operation being sent now, either priority (all processes; at most one). */
   active: number;
   limit: number;
   reserve: number;
-  /** Sends of this operation inside the current window (both priorities; all processes). */
+  /** Sends inside the current window of the budget the operation spends (its v1/v2 twin's too). */
   usedInWindow: number;
-  /** How long this queue sleeps before its head job may try again. */
+  /** How long the operation's queue sleeps before its head job may try again. */
   sleepingMs: number;
   /** This process's submissions and their outcomes. */
   submitted: number;
@@ -74,11 +75,15 @@ export class QueueMetrics {
   async collect(redis: Redis, keys: QueueKeys, gate: PacingGate, operations: readonly OperationName[]): Promise<QueueStats> {
     const pipeline = redis.pipeline().time();
     for (const operation of operations) {
-      pipeline.zrange(keys.budget(operation), 0, -1, 'WITHSCORES');
-      for (const priority of PRIORITIES) {
-        const name = keys.queueName(operation, priority);
-        pipeline.llen(keys.waitList(name)).llen(keys.activeList(name)).pttl(keys.limiter(name));
-      }
+      const name = keys.queueName(operation);
+      pipeline
+        .zrange(keys.sendLog(gate.budget(operation).name), 0, -1, 'WITHSCORES')
+        // Jobs in the plain wait list (a stalled job put back) count as interactive: they go first.
+        .llen(keys.waitList(name))
+        .zcount(keys.prioritized(name), '-inf', `(${INTERACTIVE_SCORE_END}`)
+        .zcount(keys.prioritized(name), INTERACTIVE_SCORE_END, '+inf')
+        .llen(keys.activeList(name))
+        .pttl(keys.limiter(name));
     }
     const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
       if (error) throw error;
@@ -89,17 +94,18 @@ export class QueueMetrics {
     const rows: OperationQueueStats[] = [];
     for (const operation of operations) {
       const sends = replies.shift() as string[];
+      const [plain, interactive, background, active, limiterTtl] = replies.splice(0, 5) as number[];
+      const waiting: Record<Priority, number> = { interactive: plain! + interactive!, background: background! };
       const budget = gate.budget(operation);
       const usedInWindow = sends.filter((_, i) => i % 2 === 1).filter((score) => Number(score) > now - budget.windowMs).length;
       for (const priority of PRIORITIES) {
-        const [waiting, active, limiterTtl] = [replies.shift(), replies.shift(), replies.shift()] as number[];
         const counts = this.counts(operation, priority);
         const latencies = [...counts.latencies].sort((a, b) => a - b);
         const queued = [...counts.queued].sort((a, b) => a - b);
         rows.push({
           operation,
           priority,
-          waiting: waiting!,
+          waiting: waiting[priority],
           active: active!,
           limit: budget.limit,
           reserve: budget.reserve,

@@ -9,7 +9,7 @@ import type { JobOutcome } from './jobs.js';
  */
 export interface SentMarker {
   attempt: number;
-  /** When the send was let through (the sending worker's clock, ms). */
+  /** When the send was let through: Redis time (ms), the one clock every host shares. */
   at: number;
   worker: string;
   outcome?: JobOutcome;

@@ -111,7 +111,8 @@ async function main(): Promise<number> {
       CMS_RATE_WINDOW_MS: String(flags.windowMs),
     });
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'sandbox', secrets: config.secrets });
-    await life.start(startCmsWorkers(config, logger), (workers) => workers.close());
+    // The tour and your own calls may use any operation: serve the whole catalog.
+    await life.start(startCmsWorkers(config, logger, { operations: 'all' }), (workers) => workers.close());
     const { queue } = await life.start(startCmsQueue(config, logger), (started) => started.close());
 
     console.log(`Sandbox ready.

@@ -9,13 +9,13 @@ function spawnCli(args: string[]): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ['--import', 'tsx', 'src/cms/emulator/cli.ts', ...args], { stdio: 'pipe' });
 }
 
-/** Everything printed up to the credentials; rejects if the process exits first. */
+/** The whole banner (its last line names the stats URL); rejects if the process exits first. */
 function started(child: ChildProcessWithoutNullStreams): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString();
-      if (text.includes('CMS_API_KEY=')) resolve(text);
+      if (/stats at \S+\n/.test(text)) resolve(text);
     });
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${text}`)));

@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { operationNames } from '../../src/cms/catalog/index.js';
+import { BOT_OPERATIONS } from '../../src/cms/service/operations.js';
 import { ConfigError, dotEnvPath, loadConfig, loadDeployConfig, readDotEnv, type LoadOptions } from '../../src/config.js';
 
 const cms = { CMS_COMMUNITY_ID: 'community-123', CMS_API_KEY: 'secret-api-key-value' };
@@ -35,7 +37,9 @@ describe('configuration', () => {
     assert.equal(config.cms.apiKey, 'secret-api-key-value');
     assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
     assert.deepEqual(config.secrets, ['secret-api-key-value', 'secret.discord.token']);
-    assert.deepEqual(config.pacing, { windowMs: 60_000, marginMs: 1_000, interactiveReserve: 0.1, maxAttempts: 4, retryBaseMs: 1_000, jobLockMs: 30_000 });
+    const { workerOperations, ...pacing } = config.pacing;
+    assert.deepEqual(pacing, { windowMs: 60_000, marginMs: 1_000, interactiveReserve: 0.1, maxAttempts: 4, retryBaseMs: 1_000, jobLockMs: 30_000 });
+    assert.deepEqual(workerOperations, [...BOT_OPERATIONS], "workers serve the bot's own operations by default");
     assert.equal(config.discord.auditChannelId, '333333333333333333');
     assert.equal(config.sandbox, false);
     assert.equal(config.builtInCms, false);
@@ -59,7 +63,8 @@ describe('configuration', () => {
         CMS_TIMEOUT_MS: 'soon',
         DISCORD_GUILD_ID: 'my-guild',
         LOG_LEVEL: 'loud',
-        CMS_V1_LIMITS: 'v1.kickAccount=5,v1.nothing=3,banAccount',
+        CMS_V1_LIMITS: 'v1.kickAccount=5,v1.nothing=3,banAccount,v1.getComAccount=40',
+        CMS_WORKER_OPERATIONS: 'getAccount,noSuchOperation',
       },
       { discord: true },
     );
@@ -71,6 +76,13 @@ describe('configuration', () => {
     assert.ok(byName.LOG_LEVEL);
     assert.ok(problems.some((p) => /v1\.nothing.*not a v1 operation/.test(p)));
     assert.ok(problems.some((p) => /"banAccount" is not of the form/.test(p)));
+    assert.ok(problems.some((p) => /v1\.getComAccount" shares the budget of its v2 twin getAccount/.test(p)), 'a twinned v1 operation takes no override');
+    assert.match(byName.CMS_WORKER_OPERATIONS!, /unknown: noSuchOperation/);
+  });
+
+  it('serves the whole catalog or a list of operations when asked', () => {
+    assert.equal(loadConfig({ ...production, CMS_WORKER_OPERATIONS: 'all' }).pacing.workerOperations.length, operationNames.length);
+    assert.deepEqual(loadConfig({ ...production, CMS_WORKER_OPERATIONS: 'getAccount, v1.kickAccount' }).pacing.workerOperations, ['getAccount', 'v1.kickAccount']);
   });
 
   it('never puts a secret value in its message', () => {

@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startCmsEmulator, type CmsEmulator, type CmsEmulatorOptions } from '../../src/cms/emulator/server.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { startCmsQueue, startCmsWorkers } from '../../src/queue/index.js';
+import { Redis } from 'ioredis';
+import { QueueKeys, startCmsQueue, startCmsWorkers } from '../../src/queue/index.js';
 import { startTestRedis, type TestRedis } from './redis.js';
 
 /** Everything a queue test needs: its own Redis, an emulator, config, and a log it can read. */
@@ -16,6 +17,14 @@ export interface QueueHarness {
   logLines(): Record<string, unknown>[];
   startQueue(): ReturnType<typeof startCmsQueue>;
   startWorkers(overrides?: Record<string, string>): ReturnType<typeof startCmsWorkers>;
+  /**
+   * A fresh start for pacing without waiting a window out: the emulator forgets its windows,
+   * faults and blocks, and the queue's send logs, pause and sleeping queues are cleared.
+   */
+  resetPacing(): Promise<void>;
+  /** A plain connection to the test's Redis (closed by stop). */
+  redisClient(): Redis;
+  keys: QueueKeys;
   /** Workers in a separate Node process, sharing the Redis. */
   spawnWorkerProcess(overrides?: Record<string, string>): Promise<ChildProcess>;
   stop(): Promise<void>;
@@ -50,12 +59,30 @@ export async function startQueueHarness(options: { emulator?: CmsEmulatorOptions
   });
   const closers: (() => Promise<void>)[] = [];
   const children: ChildProcess[] = [];
+  const keys = new QueueKeys(config.cms.communityId, config.cms.apiKey);
+  let client: Redis | undefined;
+  const redisClient = () => {
+    client ??= new Redis(redis.url);
+    return client;
+  };
   return {
     redis,
     emulator,
     config,
     env,
     logger,
+    keys,
+    redisClient,
+    resetPacing: async () => {
+      emulator.reset();
+      const connection = redisClient();
+      const patterns = [`${keys.namespace}:sends:*`, `${keys.namespace}:wakeable:*`, `${keys.namespace}:*:limiter`];
+      for (const pattern of patterns) {
+        const found = await connection.keys(pattern);
+        if (found.length > 0) await connection.del(...found);
+      }
+      await connection.del(keys.pause);
+    },
     logLines: () => lines.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>),
     startQueue: async () => {
       const started = await startCmsQueue(config, logger);
@@ -63,13 +90,14 @@ export async function startQueueHarness(options: { emulator?: CmsEmulatorOptions
       return started;
     },
     startWorkers: async (overrides = {}) => {
-      const started = await startCmsWorkers(loadConfig({ ...env, ...overrides }), logger);
+      // Tests call operations the bot does not: serve the whole catalog.
+      const started = await startCmsWorkers(loadConfig({ ...env, ...overrides }), logger, { operations: 'all' });
       closers.push(started.close);
       return started;
     },
     spawnWorkerProcess: async (overrides = {}) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-        env: { ...process.env, ...env, ...overrides },
+        env: { ...process.env, ...env, CMS_WORKER_OPERATIONS: 'all', ...overrides },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       children.push(child);
@@ -84,6 +112,7 @@ export async function startQueueHarness(options: { emulator?: CmsEmulatorOptions
       return child;
     },
     stop: async () => {
+      client?.disconnect();
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       for (const close of closers.reverse()) await close();
       await emulator.close();

@@ -31,11 +31,8 @@ describe('queue under failures', () => {
     await harness.startWorkers();
     ({ queue } = await harness.startQueue());
   });
-  beforeEach(async () => {
-    // Start each case with an empty window on both sides.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    harness.emulator.reset();
-  });
+  // Each case starts with empty windows on both sides.
+  beforeEach(() => harness.resetPacing());
   after(() => harness.stop());
 
   it('retries 5xx answers with backoff, each retry spending budget, then reports the last error', async () => {
@@ -69,28 +66,27 @@ describe('queue under failures', () => {
     assert.equal(statsFor(harness.emulator, 'getAccount')?.requests, 1);
   });
 
-  it('pauses the whole credential on a 429 for as long as Retry-After says, and logs it as an error', async () => {
+  it('pauses the whole credential on a 429 for Retry-After plus the margin, and logs it as an error', async () => {
     // Another app using the same key spends getDepartments' whole budget behind the queue's back.
     const other = new CmsClient(harness.config.cms);
     for (let i = 0; i < 13; i += 1) await other.call('getDepartments', {});
 
     const departments = await queue.submit('getDepartments', {});
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const pausedAt = Date.now();
+    await waitFor(() => statsFor(harness.emulator, 'getDepartments')?.rateLimited === 1, 5_000, 'the 429');
     const otherOperation = await queue.submit('getCommunity', {});
     const [departmentsResult, communityResult] = await Promise.all([departments.result, otherOperation.result]);
 
     const deps = statsFor(harness.emulator, 'getDepartments');
     assert.equal(deps?.rateLimited, 1, 'exactly one 429: the queue stopped at once');
     assert.equal(departmentsResult.meta.attempts, 2, 'the call was sent again after the pause');
+    // The emulator blocks the credential for a second after a 429: a call sent then is refused.
     assert.equal(statsFor(harness.emulator, 'getCommunity')?.rateLimited, 0, 'other operations waited out the block instead of hitting it');
     assert.ok(communityResult.meta.dispatchedAt !== null);
-    assert.ok(Date.now() - pausedAt >= 700, 'the other operation waited for the pause');
 
     const logged = harness.logLines().find((line) => line.level === 50 && line.operation === 'getDepartments');
     assert.ok(logged, 'the 429 is logged as an error naming the operation');
     assert.match(String(logged.msg), /429/);
-    assert.equal(logged.retryAfterMs, 1_000);
+    assert.equal(logged.pauseMs, 1_000 + harness.config.pacing.marginMs, 'Retry-After (1 s) plus the safety margin');
   });
 
   it('does not let a call be cancelled once it was sent, even while it waits to retry', async () => {
@@ -100,6 +96,40 @@ describe('queue under failures', () => {
     await waitFor(() => statsFor(harness.emulator, 'getDepartments')?.rateLimited === 1, 5_000, 'the 429');
     assert.equal(await ticket.cancel(), false, 'it reached the CMS once already');
     assert.equal((await ticket.result).meta.attempts, 2);
+  });
+
+  describe('deadlines', () => {
+    it('drops a call whose deadline passes while it waits, unsent, with an expired error', async () => {
+      // Fill getDepartments' window through the queue, so the next call must wait for it.
+      await Promise.all(Array.from({ length: 13 }, () => queue.call('getDepartments', {})));
+      const error = await rejection(queue.call('getDepartments', {}, { deadline: Date.now() + 50 }));
+      assert.equal(error.kind, 'expired');
+      assert.equal(statsFor(harness.emulator, 'getDepartments')?.requests, 13, 'the late call never reached the CMS');
+    });
+
+    it('does not queue a call whose ETA is already past its deadline, and says when to try again', async () => {
+      await Promise.all(Array.from({ length: 13 }, () => queue.call('getDepartments', {})));
+      const error = await rejection(queue.submit('getDepartments', {}, { deadline: Date.now() + 50 }));
+      assert.equal(error.kind, 'expired');
+      assert.match(error.message, /not queued/);
+      assert.ok(error.retryAfterMs! > 50, `try again after the wait (${error.retryAfterMs} ms)`);
+      // Withdrawn at once; a worker that held it at that moment drops it at its next try.
+      await waitFor(async () => {
+        const [row] = (await queue.stats(['getDepartments'])).operations;
+        return row!.waiting === 0 && row!.active === 0;
+      }, 5_000, 'the withdrawn call to leave the queue');
+      assert.equal(statsFor(harness.emulator, 'getDepartments')?.requests, 13, 'and it never reached the CMS');
+    });
+
+    it('gives interactive calls a deadline just under the interaction token by default', async () => {
+      const ticket = await queue.submit('getCommunity', {});
+      await ticket.result;
+      const data = await harness.redisClient().hget(harness.keys.job(ticket.queue, ticket.jobId), 'data');
+      const { deadline } = JSON.parse(data!) as { deadline: number };
+      const [seconds, micros] = await harness.redisClient().time();
+      const leftMs = deadline - (Number(seconds) * 1000 + Number(micros) / 1000);
+      assert.ok(leftMs > 13 * 60_000 && leftMs <= 14 * 60_000, `about 14 minutes left (${leftMs} ms)`);
+    });
   });
 
   describe('a write whose failure leaves it unclear whether the CMS did it', () => {
@@ -128,5 +158,56 @@ describe('queue under failures', () => {
       assert.equal(error.kind, 'uncertain');
       assert.equal(statsFor(harness.emulator, 'createRsvp')?.requests, 1);
     });
+  });
+});
+
+describe('a failing call at the head of its queue', () => {
+  let harness: QueueHarness;
+
+  before(async () => {
+    // A one-minute backoff: a queue that slept through it would hold the healthy call that long.
+    harness = await startQueueHarness({ env: { CMS_RETRY_BASE_MS: '60000' } });
+    await harness.startWorkers();
+  });
+  after(() => harness.stop());
+
+  it('lets a healthy call behind it go while it waits for its retry', async () => {
+    const { queue } = await harness.startQueue();
+    harness.emulator.faults.set({ errorCount: 1, operations: ['getAccount'] });
+    const failing = await queue.submit('getAccount', account);
+    const healthy = await queue.submit('getAccount', account);
+    const { meta } = await healthy.result;
+    assert.equal(meta.attempts, 1);
+    assert.equal(statsFor(harness.emulator, 'getAccount')?.requests, 2, 'the failed call and the healthy one; the retry still waits');
+    assert.equal(await failing.cancel(), false, 'the failed call was sent once: not cancellable');
+  });
+});
+
+describe('a 429 met while verifying an earlier send', () => {
+  let harness: QueueHarness;
+
+  before(async () => {
+    // A 2 s window keeps the other app's reads in it for longer than the verification takes to come.
+    harness = await startQueueHarness({ emulator: { windowMs: 2_000, blockSeconds: 1 }, env: { CMS_TIMEOUT_MS: '150', CMS_RETRY_BASE_MS: '50' } });
+    await harness.startWorkers();
+  });
+  after(() => harness.stop());
+
+  it('pauses the credential for every process too, then verifies once the pause is over', async () => {
+    const { queue } = await harness.startQueue();
+    const member = SANDBOX_MEMBERS.civilian;
+    // Another app has just spent the whole budget of the read the verification will need.
+    const other = new CmsClient(harness.config.cms);
+    await Promise.all(Array.from({ length: 27 }, () => other.call('getMemberRecords', { params: { accountId: member } })));
+    harness.emulator.faults.set({ errorCount: 1, errorStatus: 502, operations: ['addMemberRecord'] });
+    const ticket = await queue.submit('addMemberRecord', { params: { accountId: member }, body: { points: 1, reason: 'Verified after a 429' } });
+
+    const result = await ticket.result;
+    assert.ok(statsFor(harness.emulator, 'getMemberRecords')!.rateLimited >= 1, 'the verification read met a 429');
+    const paused = harness.logLines().find((line) => line.level === 50 && line.operation === 'getMemberRecords');
+    assert.ok(paused, 'the 429 is logged as an error naming the read');
+    assert.ok(Number(paused.pauseMs) >= 1_000, 'for Retry-After at least');
+    assert.equal(harness.emulator.community.data.records.filter((r) => r.reason === 'Verified after a 429').length, 1, 'one record, whatever happened');
+    assert.equal(statsFor(harness.emulator, 'addMemberRecord')?.requests ?? 0, (result.meta.verified ? 1 : 2), 'sent again only if the check said it did not happen');
   });
 });

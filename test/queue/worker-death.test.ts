@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
 import { after, before, describe, it } from 'node:test';
 import { EXAMPLE } from '../../src/cms/catalog/examples.js';
 import { CmsError } from '../../src/cms/errors.js';
 import { SANDBOX_MEMBERS } from '../../src/cms/emulator/seed.js';
-import { QueueKeys } from '../../src/queue/index.js';
 import type { SentMarker } from '../../src/queue/sent-marker.js';
+import { ServedOperations } from '../../src/queue/served-operations.js';
 import { startQueueHarness, statsFor, waitFor, type QueueHarness } from '../helpers/queue-harness.js';
 
 const member = SANDBOX_MEMBERS.civilian;
@@ -78,9 +77,10 @@ describe('a worker that dies mid-request', () => {
 
   it('hands back the stored outcome when a finished job runs again (crash before BullMQ noted it)', async () => {
     const { queue } = await harness.startQueue();
-    // No worker runs yet: the job waits while we leave the marker a finished job leaves.
+    // No worker takes jobs yet (one is announced so the call is queued): it waits while we
+    // leave the marker a finished job leaves.
+    await new ServedOperations(harness.redisClient(), harness.keys).announce('not-started-yet', ['createRsvp']);
     const ticket = await queue.submit('createRsvp', { params: { eventId: EXAMPLE.eventId }, body: { accId: SANDBOX_MEMBERS.officer } });
-    const keys = new QueueKeys(harness.config.cms.communityId, harness.config.cms.apiKey);
     const done: SentMarker = {
       attempt: 1,
       at: Date.now(),
@@ -88,14 +88,40 @@ describe('a worker that dies mid-request', () => {
       outcome: { jobId: ticket.jobId, queue: ticket.queue, ok: true, data: 'RSVP_SUCCESS', meta: { dispatchedAt: Date.now(), attempts: 1 } },
     };
     const sentBefore = statsFor(harness.emulator, 'createRsvp')?.requests ?? 0;
-    const redis = new Redis(harness.redis.url);
-    await redis.set(keys.sentMarker(ticket.queue, ticket.jobId), JSON.stringify(done));
-    redis.disconnect();
+    await harness.redisClient().set(harness.keys.sentMarker(ticket.queue, ticket.jobId), JSON.stringify(done));
 
     const workers = await harness.startWorkers();
     const result = await ticket.result;
     assert.equal(result.data, 'RSVP_SUCCESS');
     assert.equal(statsFor(harness.emulator, 'createRsvp')?.requests ?? 0, sentBefore, 'nothing was sent again');
+    await workers.close();
+  });
+
+  it('does not call a job "never sent" when a send of it was let through before its worker died', async () => {
+    const { queue } = await harness.startQueue();
+    const served = new ServedOperations(harness.redisClient(), harness.keys);
+    await served.announce('not-started-yet', ['createRsvp', 'getCommunity']);
+    const input = { params: { eventId: EXAMPLE.eventId }, body: { accId: SANDBOX_MEMBERS.officer } };
+
+    // A write back in its queue after its worker died: its sent marker says a send left.
+    const write = await queue.submit('createRsvp', input);
+    const marker: SentMarker = { attempt: 1, at: Date.now(), worker: 'a-worker-that-died' };
+    await harness.redisClient().set(harness.keys.sentMarker(write.queue, write.jobId), JSON.stringify(marker));
+    assert.equal(await write.cancel(), false);
+
+    // A read has no marker; the gate's record of the job it last let through says the same.
+    const read = await queue.submit('getCommunity', {});
+    await harness.redisClient().set(harness.keys.lastGranted(read.queue), read.jobId);
+    assert.equal(await read.cancel(), false);
+
+    // A job never let through can be taken back, and no worker sends it afterwards.
+    const untouched = await queue.submit('getCommunity', {});
+    assert.equal(await untouched.cancel(), true);
+    await assert.rejects(untouched.result, (error: CmsError) => error.kind === 'cancelled');
+    await served.announce('not-started-yet', ['createRsvp', 'getCommunity'], true);
+    const workers = await harness.startWorkers();
+    await Promise.allSettled([write.result, read.result]);
+    assert.equal(statsFor(harness.emulator, 'getCommunity')?.requests, 1, 'the read let through before is sent once more; the cancelled one never');
     await workers.close();
   });
 });

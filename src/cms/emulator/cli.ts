@@ -26,6 +26,9 @@ Usage: npm run emulator -- [options]
                         and each /__emulator/stats row is one such budget
   --push-url <url>      POST ACCOUNT_KICKED / ACCOUNT_BANNED / ACCOUNT_UPDATED events here
   --help                show this text
+
+After a 429 the key stays blocked for --block-seconds: POST /__emulator/stats/reset lifts the
+block (and forgets rate-limit history); POST /__emulator/reset also reseeds the community.
 `;
 
 function parseV1Limits(text: string | undefined): Record<string, number> {
