@@ -16,10 +16,17 @@ export interface Deployed {
   names: string[];
 }
 
-export async function deployCommands(options: { token: string; clientId: string; guildId: string | null; api?: string }): Promise<Deployed> {
+export async function deployCommands(options: {
+  token: string;
+  clientId: string;
+  guildId: string | null;
+  api?: string;
+}): Promise<Deployed> {
   const rest = new REST(options.api ? { api: options.api } : {}).setToken(options.token);
   const body = commands.map((command) => command.data.toJSON());
-  const route = options.guildId ? Routes.applicationGuildCommands(options.clientId, options.guildId) : Routes.applicationCommands(options.clientId);
+  const route = options.guildId
+    ? Routes.applicationGuildCommands(options.clientId, options.guildId)
+    : Routes.applicationCommands(options.clientId);
   const deployed = (await rest.put(route, { body })) as { name: string }[];
   return { guildId: options.guildId, names: deployed.map((command) => command.name) };
 }
@@ -31,7 +38,10 @@ export function describeDeployed({ guildId, names }: Deployed): string {
 }
 
 /** Reads the Discord settings from `env`, deploys, and answers what was registered. */
-export async function runDeployCommands(env: NodeJS.ProcessEnv = process.env, api?: string): Promise<string> {
+export async function runDeployCommands(
+  env: NodeJS.ProcessEnv = process.env,
+  api?: string,
+): Promise<string> {
   const { discord } = loadDeployConfig(env);
   return describeDeployed(await deployCommands({ ...discord, api }));
 }

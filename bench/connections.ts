@@ -16,7 +16,10 @@ const logger = createLogger({ level: 'warn', name: 'bench-connections' });
 async function measure(operations: 'bot' | 'all'): Promise<number> {
   const redis = await startLocalRedis({ persist: false });
   const counter = new Redis(redis.url);
-  const clients = async () => String(await counter.client('LIST')).trim().split('\n').length - 1;
+  const clients = async () =>
+    String(await counter.client('LIST'))
+      .trim()
+      .split('\n').length - 1;
   const config = loadConfig({
     SANDBOX: 'true',
     REDIS_URL: redis.url,
@@ -25,16 +28,22 @@ async function measure(operations: 'bot' | 'all'): Promise<number> {
     CMS_COMMUNITY_ID: SANDBOX_COMMUNITY_ID,
   });
   const before = await clients();
-  const workers = await startCmsWorkers(config, logger, operations === 'all' ? { operations: 'all' } : {});
+  const workers = await startCmsWorkers(
+    config,
+    logger,
+    operations === 'all' ? { operations: 'all' } : {},
+  );
   const queue = await startCmsQueue(config, logger);
   // Blocking connections open as each worker starts polling: count once the number holds still.
   let opened = (await clients()) - before;
-  for (let previous = -1; opened !== previous; ) {
+  for (let previous = -1; opened !== previous;) {
     previous = opened;
     await new Promise((resolve) => setTimeout(resolve, 500));
     opened = (await clients()) - before;
   }
-  console.log(`${operations === 'all' ? 'whole catalog' : "bot's operations"}: ${workers.workers.operations.length} workers + queue = ${opened} Redis connections`);
+  console.log(
+    `${operations === 'all' ? 'whole catalog' : "bot's operations"}: ${workers.workers.operations.length} workers + queue = ${opened} Redis connections`,
+  );
   await workers.close();
   await queue.close();
   counter.disconnect();

@@ -34,8 +34,7 @@ export const IDLE: OperationName[] = [
 
 /** Parent → worker process. */
 export type ToWorkerProcess =
-  | { type: 'go'; seconds: number; windowMs: number; processes: number }
-  | { type: 'stop' };
+  { type: 'go'; seconds: number; windowMs: number; processes: number } | { type: 'stop' };
 
 /** One finished job, as the submitting process saw it. */
 export interface DispatchRecord {

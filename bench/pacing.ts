@@ -2,7 +2,12 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { budgetName, getOperation, limitPerMinute, type OperationName } from '../src/cms/catalog/index.js';
+import {
+  budgetName,
+  getOperation,
+  limitPerMinute,
+  type OperationName,
+} from '../src/cms/catalog/index.js';
 import { CmsClient } from '../src/cms/client.js';
 import { SANDBOX_API_KEY, SANDBOX_COMMUNITY_ID } from '../src/cms/emulator/seed.js';
 import type { OperationStats } from '../src/cms/emulator/rate-limiter.js';
@@ -47,15 +52,21 @@ if (![processes, windowMs, seconds].every((n) => Number.isInteger(n) && n > 0)) 
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 };
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cms/emulator/cli.ts', '--port', '0', '--window-ms', String(windowMs)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cms/emulator/cli.ts', '--port', '0', '--window-ms', String(windowMs)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -93,7 +104,8 @@ function fifoInversions(records: DispatchRecord[]): number {
   let inversions = 0;
   for (const list of byQueue.values()) {
     list.sort((a, b) => a.jobId - b.jobId);
-    for (let i = 1; i < list.length; i += 1) if (list[i]!.dispatchedAt! < list[i - 1]!.dispatchedAt!) inversions += 1;
+    for (let i = 1; i < list.length; i += 1)
+      if (list[i]!.dispatchedAt! < list[i - 1]!.dispatchedAt!) inversions += 1;
   }
   return inversions;
 }
@@ -106,7 +118,11 @@ function fifoInversions(records: DispatchRecord[]): number {
 async function healthyCallBehindFailingOne(queue: CmsQueue, emulatorUrl: string): Promise<number> {
   const operation = 'getCommunity';
   const faults = { errorCount: 1, errorStatus: 503, operations: [operation] };
-  await fetch(`${emulatorUrl}/__emulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  await fetch(`${emulatorUrl}/__emulator/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
   const failing = await queue.submit(operation, {}, { estimate: false });
   const started = performance.now();
   const healthy = await queue.submit(operation, {}, { estimate: false });
@@ -119,7 +135,9 @@ async function healthyCallBehindFailingOne(queue: CmsQueue, emulatorUrl: string)
 
 async function main(): Promise<void> {
   const redis = await startLocalRedis({ persist: false });
-  const emulator = values['cms-url'] ? { url: values['cms-url'].replace(/\/+$/, ''), child: null } : await startEmulatorProcess();
+  const emulator = values['cms-url']
+    ? { url: values['cms-url'].replace(/\/+$/, ''), child: null }
+    : await startEmulatorProcess();
   const children: ChildProcess[] = [];
   // Interrupted: leave no Redis, emulator or worker process behind.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -143,31 +161,52 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const logger = createLogger({ level: 'warn', name: 'bench', secrets: config.secrets });
 
-  console.log(`pacing benchmark: ${processes} worker process(es), ${windowMs} ms window (margin ${config.pacing.marginMs} ms), ${seconds} s`);
-  children.push(...await Promise.all(
-    Array.from({ length: processes }, async () => {
-      const child = fork('bench/pacing-process.ts', [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      await new Promise<void>((resolve, reject) => {
-        child.once('message', (message: FromWorkerProcess) => (message.type === 'ready' ? resolve() : reject(new Error('unexpected message'))));
-        child.once('exit', (code) => reject(new Error(`a worker process exited early (${code})`)));
-      });
-      return child;
-    }),
-  ));
+  console.log(
+    `pacing benchmark: ${processes} worker process(es), ${windowMs} ms window (margin ${config.pacing.marginMs} ms), ${seconds} s`,
+  );
+  children.push(
+    ...(await Promise.all(
+      Array.from({ length: processes }, async () => {
+        const child = fork('bench/pacing-process.ts', [], {
+          execArgv: ['--import', 'tsx'],
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+        await new Promise<void>((resolve, reject) => {
+          child.once('message', (message: FromWorkerProcess) =>
+            message.type === 'ready' ? resolve() : reject(new Error('unexpected message')),
+          );
+          child.once('exit', (code) =>
+            reject(new Error(`a worker process exited early (${code})`)),
+          );
+        });
+        return child;
+      }),
+    )),
+  );
 
   // The parent only submits: its idle calls are sent by the worker processes.
   const { queue, close: closeQueue } = await startCmsQueue(config, logger);
   const gateConnection = new Redis(redis.url);
-  const gate = new PacingGate(gateConnection, new QueueKeys(config.cms.communityId, config.cms.apiKey), pacingSettings(config));
+  const gate = new PacingGate(
+    gateConnection,
+    new QueueKeys(config.cms.communityId, config.cms.apiKey),
+    pacingSettings(config),
+  );
   const client = new CmsClient(config.cms);
 
   const loaded = children.map(
-    (child) => new Promise<{ jobs: number; ms: number }>((resolve) => child.on('message', (m: FromWorkerProcess) => m.type === 'loaded' && resolve(m))),
+    (child) =>
+      new Promise<{ jobs: number; ms: number }>((resolve) =>
+        child.on('message', (m: FromWorkerProcess) => m.type === 'loaded' && resolve(m)),
+      ),
   );
   for (const child of children) child.send({ type: 'go', seconds, windowMs, processes });
   // Idle calls are timed once the backlog is in Redis, while the saturated operations stay saturated.
   const backlog = await Promise.all(loaded);
-  console.log(`backlog: ${backlog.reduce((sum, b) => sum + b.jobs, 0)} jobs submitted in ${Math.max(...backlog.map((b) => b.ms))} ms`);
+  console.log(
+    `backlog: ${backlog.reduce((sum, b) => sum + b.jobs, 0)} jobs submitted in ${Math.max(...backlog.map((b) => b.ms))} ms`,
+  );
   const startedAt = Date.now();
 
   const direct: number[] = [];
@@ -200,7 +239,9 @@ async function main(): Promise<void> {
       const queuedMs = performance.now() - t;
       if (traceSlowMs !== null && queuedMs > traceSlowMs) {
         const waitMs = meta.dispatchedAt! - submittedAt;
-        console.log(`slow idle call ${operation}: ${queuedMs.toFixed(1)} ms = enqueue ${enqueuedMs.toFixed(1)}, until sent ${waitMs.toFixed(1)}, after ${(queuedMs - waitMs).toFixed(1)} (+${Date.now() - startedAt} ms)`);
+        console.log(
+          `slow idle call ${operation}: ${queuedMs.toFixed(1)} ms = enqueue ${enqueuedMs.toFixed(1)}, until sent ${waitMs.toFixed(1)}, after ${(queuedMs - waitMs).toFixed(1)} (+${Date.now() - startedAt} ms)`,
+        );
       }
       if (warm) {
         direct.push(directMs);
@@ -228,7 +269,9 @@ async function main(): Promise<void> {
     ),
   );
 
-  const stats = (await (await fetch(`${emulator.url}/__emulator/stats`)).json()) as { operations: OperationStats[] };
+  const stats = (await (await fetch(`${emulator.url}/__emulator/stats`)).json()) as {
+    operations: OperationStats[];
+  };
   const violations = stats.operations.reduce((sum, row) => sum + row.rateLimited, 0);
   const overLimit = stats.operations.filter((row) => row.maxInWindow > row.limit);
 
@@ -243,7 +286,9 @@ async function main(): Promise<void> {
   const utilizations: number[] = [];
   for (const budget of budgets) {
     const limit = limitPerMinute(budget);
-    const times = sent.filter((r) => budgetName(r.operation) === budget).map((r) => r.dispatchedAt!);
+    const times = sent
+      .filter((r) => budgetName(r.operation) === budget)
+      .map((r) => r.dispatchedAt!);
     // Skip the first window (it starts empty) and the last (the load stops mid-window).
     const share = utilization(times, limit, runStart + windowMs, runEnd - windowMs);
     utilizations.push(share);
@@ -273,7 +318,9 @@ async function main(): Promise<void> {
     windowMs,
     seconds,
   };
-  console.log(`\nidle operations: ${queued.length} queued and ${direct.length} direct calls; failed jobs: ${failures.length}${failures[0] ? ` (first: ${failures[0].error})` : ''}`);
+  console.log(
+    `\nidle operations: ${queued.length} queued and ${direct.length} direct calls; failed jobs: ${failures.length}${failures[0] ? ` (first: ${failures[0].error})` : ''}`,
+  );
   console.log(JSON.stringify(summary));
 
   await closeQueue();

@@ -3,7 +3,12 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { isOperationName, operationNames, v1LimitOverrideProblem, type OperationName } from './cms/catalog/index.js';
+import {
+  isOperationName,
+  operationNames,
+  v1LimitOverrideProblem,
+  type OperationName,
+} from './cms/catalog/index.js';
 import { SANDBOX_API_KEY, SANDBOX_COMMUNITY_ID } from './cms/emulator/seed.js';
 import { BOT_OPERATIONS } from './cms/service/operations.js';
 
@@ -32,10 +37,16 @@ export const v1LimitsSchema = z
   .default('')
   .transform((text, ctx) => {
     const limits: Record<string, number> = {};
-    for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const pair of text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const match = /^(v1\.[A-Za-z]+)=(\d+)$/.exec(pair);
       if (!match || Number(match[2]) < 1) {
-        ctx.addIssue({ code: 'custom', message: `"${pair}" is not of the form v1.operationName=perMinute` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${pair}" is not of the form v1.operationName=perMinute`,
+        });
         continue;
       }
       // Only kick and ban take one: a twinned v1 operation spends its v2 twin's documented budget.
@@ -61,16 +72,25 @@ export const workerOperationsSchema = z
     const value = text.trim();
     if (value === 'bot') return [...BOT_OPERATIONS];
     if (value === 'all') return [...operationNames];
-    const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+    const names = value
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
     const unknown = names.filter((name) => !isOperationName(name));
     if (unknown.length > 0 || names.length === 0) {
-      ctx.addIssue({ code: 'custom', message: `must be bot, all, or operation names of the catalog (unknown: ${unknown.join(', ') || 'none given'})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be bot, all, or operation names of the catalog (unknown: ${unknown.join(', ') || 'none given'})`,
+      });
       return [];
     }
     return [...new Set(names)] as OperationName[];
   });
 
-const required = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') }).min(1, 'is required');
+const required = () =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
+    .min(1, 'is required');
 
 const PRODUCTION_CMS = 'https://api.sonorancms.com';
 const PRODUCTION_WINDOW_MS = 60_000;
@@ -113,7 +133,9 @@ const discordSchema = z.object({
 });
 
 /** deploy-commands: one guild when DISCORD_GUILD_ID is set, else global commands. */
-const deploySchema = discordSchema.pick({ DISCORD_TOKEN: true, DISCORD_CLIENT_ID: true }).extend({ DISCORD_GUILD_ID: snowflake.optional() });
+const deploySchema = discordSchema
+  .pick({ DISCORD_TOKEN: true, DISCORD_CLIENT_ID: true })
+  .extend({ DISCORD_GUILD_ID: snowflake.optional() });
 
 export interface DiscordConfig {
   token: string;
@@ -168,7 +190,9 @@ export interface DeployConfig {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Configuration is invalid (check your environment or .env file):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Configuration is invalid (check your environment or .env file):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -196,14 +220,26 @@ export function readDotEnv(path = dotEnvPath()): void {
 
 /** An empty value (`CMS_API_KEY=` copied from .env.example) counts as unset. */
 function presentValues(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== '',
+    ),
+  );
 }
 
 /** Parses one side, adding its problems to the list. Messages name the variable and the rule, never the value. */
-function parseSide<S extends z.ZodType>(schema: S, values: Record<string, string>, problems: string[]): z.output<S> | undefined {
+function parseSide<S extends z.ZodType>(
+  schema: S,
+  values: Record<string, string>,
+  problems: string[],
+): z.output<S> | undefined {
   const parsed = schema.safeParse(values);
   if (parsed.success) return parsed.data;
-  problems.push(...parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`));
+  problems.push(
+    ...parsed.error.issues.map(
+      (issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`,
+    ),
+  );
   return undefined;
 }
 
@@ -227,12 +263,21 @@ function urlSecrets(text: string | undefined): string[] {
     }
   };
   // user:password (the pair and the password); a lone user part may itself be a token.
-  const parts = url.password ? [`${url.username}:${url.password}`, url.password] : url.username ? [url.username] : [];
+  const parts = url.password
+    ? [`${url.username}:${url.password}`, url.password]
+    : url.username
+      ? [url.username]
+      : [];
   return parts.flatMap((part) => [part, decode(part)]);
 }
 
 function secretsOf(values: Record<string, string>): string[] {
-  const all = [values.CMS_API_KEY, values.DISCORD_TOKEN, ...urlSecrets(values.REDIS_URL), ...urlSecrets(values.CMS_API_URL)];
+  const all = [
+    values.CMS_API_KEY,
+    values.DISCORD_TOKEN,
+    ...urlSecrets(values.REDIS_URL),
+    ...urlSecrets(values.CMS_API_URL),
+  ];
   return [...new Set(all.filter((value): value is string => value !== undefined))];
 }
 
@@ -248,10 +293,16 @@ type CmsValues = z.output<typeof cmsSchema>;
 /** Settings that parse one by one but not together. */
 function crossChecks(e: CmsValues, sandbox: boolean, problems: string[]): void {
   if (sandbox && e.CMS_API_URL && /(^|\.)sonorancms\.com$/i.test(new URL(e.CMS_API_URL).hostname)) {
-    problems.push('CMS_API_URL: SANDBOX=true is for the emulator, not the real CMS; leave CMS_API_URL empty to use the built-in emulator, or unset SANDBOX');
+    problems.push(
+      'CMS_API_URL: SANDBOX=true is for the emulator, not the real CMS; leave CMS_API_URL empty to use the built-in emulator, or unset SANDBOX',
+    );
   }
   const builtIn = sandbox && !e.CMS_API_URL;
-  if (e.CMS_RATE_WINDOW_MS < PRODUCTION_WINDOW_MS && !builtIn && !isLoopbackUrl(e.CMS_API_URL ?? PRODUCTION_CMS)) {
+  if (
+    e.CMS_RATE_WINDOW_MS < PRODUCTION_WINDOW_MS &&
+    !builtIn &&
+    !isLoopbackUrl(e.CMS_API_URL ?? PRODUCTION_CMS)
+  ) {
     problems.push(
       `CMS_RATE_WINDOW_MS: a window shorter than ${PRODUCTION_WINDOW_MS} ms is only for an emulator on this machine ` +
         '(CMS_API_URL on localhost, 127.0.0.0/8 or ::1); against the real CMS it would break its limits and get the API key blocked for an hour',
@@ -268,9 +319,15 @@ export interface LoadOptions {
  * Reads and validates the CMS side (and the Discord side when asked); throws one ConfigError
  * listing every problem.
  */
-export function loadConfig(env: NodeJS.ProcessEnv, options: { discord: true }): Config & { discord: DiscordConfig };
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  options: { discord: true },
+): Config & { discord: DiscordConfig };
 export function loadConfig(env?: NodeJS.ProcessEnv, options?: LoadOptions): Config;
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): Config {
   const values = presentValues(env);
   const problems: string[] = [];
   const general = parseSide(generalSchema, values, problems);
@@ -303,7 +360,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       jobLockMs: e!.CMS_JOB_LOCK_MS,
       workerOperations: e!.CMS_WORKER_OPERATIONS,
     },
-    discord: d ? { token: d.DISCORD_TOKEN, clientId: d.DISCORD_CLIENT_ID, guildId: d.DISCORD_GUILD_ID, auditChannelId: d.AUDIT_CHANNEL_ID } : null,
+    discord: d
+      ? {
+          token: d.DISCORD_TOKEN,
+          clientId: d.DISCORD_CLIENT_ID,
+          guildId: d.DISCORD_GUILD_ID,
+          auditChannelId: d.AUDIT_CHANNEL_ID,
+        }
+      : null,
   };
 }
 
@@ -315,6 +379,10 @@ export function loadDeployConfig(env: NodeJS.ProcessEnv = process.env): DeployCo
   failIfAny(problems);
   return {
     secrets: secretsOf(values),
-    discord: { token: d!.DISCORD_TOKEN, clientId: d!.DISCORD_CLIENT_ID, guildId: d!.DISCORD_GUILD_ID ?? null },
+    discord: {
+      token: d!.DISCORD_TOKEN,
+      clientId: d!.DISCORD_CLIENT_ID,
+      guildId: d!.DISCORD_GUILD_ID ?? null,
+    },
   };
 }

@@ -4,11 +4,24 @@ export type { Logger };
 
 /** Structured fields that hold credentials wherever they appear (one level deep, as pino allows). */
 const REDACTED_PATHS = [
-  'apiKey', '*.apiKey', 'key', '*.key', 'token', '*.token', 'password', '*.password',
-  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
-  'headers.Authorization', '*.headers.Authorization',
+  'apiKey',
+  '*.apiKey',
+  'key',
+  '*.key',
+  'token',
+  '*.token',
+  'password',
+  '*.password',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers.Authorization',
+  '*.headers.Authorization',
   // A failed Redis command carries its arguments: for AUTH, the password.
-  'command.args', '*.command.args', '*.cause.command.args',
+  'command.args',
+  '*.command.args',
+  '*.cause.command.args',
 ];
 
 const CENSOR = '[redacted]';
@@ -28,7 +41,9 @@ function scrubAuthority(scheme: string, authority: string): string {
 
 /** Replaces the password (or a lone token) in every URL of a text: `redis://u:pw@h` → `redis://u:[redacted]@h`. */
 export function scrubUrlCredentials(text: string): string {
-  return text.replace(URL_AUTHORITY, (_, scheme: string, authority: string) => scrubAuthority(scheme, authority));
+  return text.replace(URL_AUTHORITY, (_, scheme: string, authority: string) =>
+    scrubAuthority(scheme, authority),
+  );
 }
 
 /** A URL fit to print in a banner or a log line: no credentials. */
@@ -37,7 +52,8 @@ export function displayUrl(url: string): string {
 }
 
 /** A Redis command error's arguments in a written line, at any depth: AUTH's hold the password. */
-const COMMAND_ARGS = /("command":\{"name":"[^"]*","args":)\[(?:"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^\]["])*\]/g;
+const COMMAND_ARGS =
+  /("command":\{"name":"[^"]*","args":)\[(?:"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^\]["])*\]/g;
 
 function scrubLine(line: string, secrets: string[]): string {
   // URLs first, so a URL keeps its user name even when its user:password pair is a known secret.
@@ -56,10 +72,14 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   // Short values would scrub ordinary words; real keys and tokens are long.
-  const raw = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 6);
+  const raw = (options.secrets ?? []).filter(
+    (s): s is string => typeof s === 'string' && s.length >= 6,
+  );
   // A line is JSON, so a secret with quotes or backslashes appears there in its escaped form.
   // Longest first, so a secret that contains another is scrubbed whole.
-  const secrets = [...new Set(raw.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort((a, b) => b.length - a.length);
+  const secrets = [...new Set(raw.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort(
+    (a, b) => b.length - a.length,
+  );
   return pino(
     {
       name: options.name,

@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
  * Compares real paths, not URL text: a path with a space is %20 in the URL, and a symlinked
  * checkout resolves to its target.
  */
-export function isMainModule(moduleUrl: string, argv1: string | undefined = process.argv[1]): boolean {
+export function isMainModule(
+  moduleUrl: string,
+  argv1: string | undefined = process.argv[1],
+): boolean {
   if (!argv1) return false;
   const real = (path: string) => {
     try {

@@ -63,7 +63,9 @@ export function redisHealth(logger: Logger, url: string): RedisHealth {
         reported = problem;
         logger.error({ role, code: error.code }, problem);
       });
-      connection.on('reconnecting', (delayMs: number) => logger.debug({ role, delayMs }, 'retrying Redis'));
+      connection.on('reconnecting', (delayMs: number) =>
+        logger.debug({ role, delayMs }, 'retrying Redis'),
+      );
       connection.on('ready', () => {
         if (!down.delete(connection) || down.size > 0 || !reported) return;
         reported = '';
@@ -80,7 +82,16 @@ export function redisHealth(logger: Logger, url: string): RedisHealth {
 export function isRedisConnectionError(error: unknown): boolean {
   const { code, message } = error as RedisError;
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(code ?? '') ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'EPIPE',
+    ].includes(code ?? '') ||
     /Connection is closed|connect ECONNREFUSED|Stream isn't writeable/.test(String(message))
   );
 }
@@ -92,10 +103,18 @@ export const backoff = (attempt: number) => Math.min(100 * 2 ** attempt, 5_000);
  * Resolves once Redis answers; until then retries quietly. Rejects with the signal's reason
  * when it is aborted (a SIGINT while waiting), leaving no connection behind.
  */
-export async function waitForRedis(url: string, logger: Logger, signal: AbortSignal): Promise<void> {
+export async function waitForRedis(
+  url: string,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
   signal.throwIfAborted();
   // Commands wait (maxRetriesPerRequest: null) while the connection retries in the background.
-  const connection = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: backoff, connectionName: 'sonoran-bot:probe' });
+  const connection = new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: backoff,
+    connectionName: 'sonoran-bot:probe',
+  });
   redisHealth(logger, url).watch(connection, 'probe');
   try {
     await abortable(connection.ping(), signal);

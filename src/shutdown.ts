@@ -35,7 +35,11 @@ export interface Lifecycle {
    * Registers a resource while it starts, so a failure or a signal during the start still stops
    * it; answers the start, raced with the signal.
    */
-  start<T>(starting: Promise<T>, stop: (started: T) => Promise<unknown>, kill?: (started: T) => void): Promise<T>;
+  start<T>(
+    starting: Promise<T>,
+    stop: (started: T) => Promise<unknown>,
+    kill?: (started: T) => void,
+  ): Promise<T>;
   /** Registers a stop step for something already running. */
   add(stop: () => Promise<unknown>): void;
   /** Waits for `work`, or until a signal comes. */
@@ -44,7 +48,9 @@ export interface Lifecycle {
   close(): Promise<void>;
 }
 
-export function lifecycle(options: { stepMs?: number; onStepError?: (error: unknown) => void } = {}): Lifecycle {
+export function lifecycle(
+  options: { stepMs?: number; onStepError?: (error: unknown) => void } = {},
+): Lifecycle {
   const controller = new AbortController();
   const resources: Resource[] = [];
   let closing: Promise<void> | null = null;
@@ -62,7 +68,10 @@ export function lifecycle(options: { stepMs?: number; onStepError?: (error: unkn
   const step = async (resource: Resource) => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`a stop step took longer than ${stepMs} ms`)), stepMs);
+      timer = setTimeout(
+        () => reject(new Error(`a stop step took longer than ${stepMs} ms`)),
+        stepMs,
+      );
     });
     try {
       await Promise.race([resource.stop(), timeout]);
@@ -77,9 +86,16 @@ export function lifecycle(options: { stepMs?: number; onStepError?: (error: unkn
 
   return {
     signal: controller.signal,
-    start<T>(starting: Promise<T>, stop: (started: T) => Promise<unknown>, kill?: (started: T) => void): Promise<T> {
+    start<T>(
+      starting: Promise<T>,
+      stop: (started: T) => Promise<unknown>,
+      kill?: (started: T) => void,
+    ): Promise<T> {
       let started: [T] | null = null;
-      starting.then((value) => (started = [value]), () => {});
+      starting.then(
+        (value) => (started = [value]),
+        () => {},
+      );
       resources.push({
         stop: () => starting.then(stop, () => undefined),
         kill: () => {

@@ -14,7 +14,10 @@ async function main(): Promise<number> {
   // Signal handlers come first: SIGINT or SIGTERM at any point stops what was started.
   let logger: Logger | undefined;
   // Up to 25 s a part: closing workers lets the calls on the wire (CMS_TIMEOUT_MS) finish.
-  const life = lifecycle({ stepMs: 25_000, onStepError: (error) => logger?.error({ err: error }, 'a part did not stop cleanly') });
+  const life = lifecycle({
+    stepMs: 25_000,
+    onStepError: (error) => logger?.error({ err: error }, 'a part did not stop cleanly'),
+  });
   try {
     readDotEnv();
     let config = loadConfig();
@@ -22,9 +25,14 @@ async function main(): Promise<number> {
     // One clear line if Redis is down, then quiet retries until it answers or a signal comes.
     await waitForRedis(config.redisUrl, logger, life.signal);
     if (config.builtInCms) {
-      const builtIn = await life.start(startBuiltInCms(config, logger), ({ emulator }) => emulator.close());
+      const builtIn = await life.start(startBuiltInCms(config, logger), ({ emulator }) =>
+        emulator.close(),
+      );
       config = builtIn.config;
-      logger.info({ cms: builtIn.emulator.url }, 'SANDBOX: CMS calls go to the built-in CMS emulator');
+      logger.info(
+        { cms: builtIn.emulator.url },
+        'SANDBOX: CMS calls go to the built-in CMS emulator',
+      );
     }
     await life.start(startCmsWorkers(config, logger), (workers) => workers.close());
     logger.info({ pid: process.pid }, 'CMS workers ready');

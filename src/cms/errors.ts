@@ -65,7 +65,11 @@ export class CmsError extends Error {
 
   /** Whether sending again later may succeed: timeouts, lost connections and 5xx answers. */
   get transient(): boolean {
-    return this.kind === 'timeout' || this.kind === 'network' || (this.kind === 'http' && (this.status ?? 0) >= 500);
+    return (
+      this.kind === 'timeout' ||
+      this.kind === 'network' ||
+      (this.kind === 'http' && (this.status ?? 0) >= 500)
+    );
   }
 
   /** A plain object that survives JSON, so a worker in another process can hand the error back. */

@@ -1,4 +1,8 @@
-import type { ChatInputCommandInteraction, SlashCommandOptionsOnlyBuilder, SlashCommandSubcommandsOnlyBuilder } from 'discord.js';
+import type {
+  ChatInputCommandInteraction,
+  SlashCommandOptionsOnlyBuilder,
+  SlashCommandSubcommandsOnlyBuilder,
+} from 'discord.js';
 import type { SlashCommandBuilder } from '@discordjs/builders';
 
 /** One slash command: its definition (registered by deploy-commands) and its handler. */

@@ -42,12 +42,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(url: string, child: ChildProcess | null, timeoutMs = 10_000): Promise<void> {
+async function waitForPing(
+  url: string,
+  child: ChildProcess | null,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // A server that exited (its port was taken meanwhile) will never answer: say so at once.
-    if (child && (child.exitCode !== null || child.signalCode !== null)) throw new Error('redis-server exited before it answered');
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    if (child && (child.exitCode !== null || child.signalCode !== null))
+      throw new Error('redis-server exited before it answered');
+    const client = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -65,8 +74,13 @@ async function waitForPing(url: string, child: ChildProcess | null, timeoutMs = 
 export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
   if (!redisServerAvailable()) {
     const url = process.env.REDIS_URL;
-    if (!url) throw new Error('Needs redis-server on the PATH (apt-get install redis-server) or REDIS_URL pointing at a Redis.');
-    const notOwned = async () => { throw new Error('cannot restart a shared Redis'); };
+    if (!url)
+      throw new Error(
+        'Needs redis-server on the PATH (apt-get install redis-server) or REDIS_URL pointing at a Redis.',
+      );
+    const notOwned = async () => {
+      throw new Error('cannot restart a shared Redis');
+    };
     return { url, owned: false, restart: notOwned, stop: async () => {}, kill: () => {} };
   }
   const port = await freePort();
@@ -76,11 +90,29 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
   let child: ChildProcess;
   const launch = () => {
     // Persisting (append-only, fsync always) lets a restart keep the data; throughput runs skip it.
-    const persistence = options.persist === false ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always'];
+    const persistence =
+      options.persist === false
+        ? ['--appendonly', 'no']
+        : ['--appendonly', 'yes', '--appendfsync', 'always'];
     const password = options.password === undefined ? [] : ['--requirepass', options.password];
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, ...password, '--dir', dir], {
-      stdio: 'ignore',
-    });
+    child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        ...persistence,
+        ...password,
+        '--dir',
+        dir,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
   };
   const halt = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -33,7 +33,16 @@ export interface Budget {
 export function budgetFor(operation: OperationName, settings: PacingSettings): Budget {
   const limit = limitPerMinute(operation, settings.v1Limits);
   // At least one slot whenever a reserve is asked for, so even 9/min operations keep one.
-  const reserve = settings.interactiveReserve > 0 ? Math.min(limit - 1, Math.max(1, Math.round(limit * settings.interactiveReserve))) : 0;
+  const reserve =
+    settings.interactiveReserve > 0
+      ? Math.min(limit - 1, Math.max(1, Math.round(limit * settings.interactiveReserve)))
+      : 0;
   const windowMs = settings.windowMs + settings.marginMs;
-  return { name: budgetName(operation), limit, reserve, windowMs, backgroundSpacingMs: windowMs / (limit - reserve) };
+  return {
+    name: budgetName(operation),
+    limit,
+    reserve,
+    windowMs,
+    backgroundSpacingMs: windowMs / (limit - reserve),
+  };
 }

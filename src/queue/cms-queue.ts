@@ -21,7 +21,13 @@ import { randomUUID } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { getOperation, operationNames, type OperationInput, type OperationName, type OperationOutput } from '../cms/catalog/index.js';
+import {
+  getOperation,
+  operationNames,
+  type OperationInput,
+  type OperationName,
+  type OperationOutput,
+} from '../cms/catalog/index.js';
 import { CmsError, describeIssue } from '../cms/errors.js';
 import type { PacingSettings } from './budgets.js';
 import { estimateWaitMs } from './eta.js';
@@ -131,7 +137,10 @@ export class CmsQueue {
 
   private async subscribe(): Promise<void> {
     const { subscriber, keys, logger } = this.options;
-    await Promise.all([this.clock.sync(), ...operationNames.map((operation) => this.queueFor(operation).waitUntilReady())]);
+    await Promise.all([
+      this.clock.sync(),
+      ...operationNames.map((operation) => this.queueFor(operation).waitUntilReady()),
+    ]);
     subscriber.on('message', (_channel: string, message: string) => {
       try {
         this.onOutcome(JSON.parse(message) as JobOutcome);
@@ -156,31 +165,67 @@ export class CmsQueue {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     for (const pending of this.pending.values()) {
       const write = !getOperation(pending.operation).idempotent;
-      const message = 'the CMS queue was closed before the call finished; it stays queued and may still be sent';
-      pending.reject(new CmsError({ kind: write ? 'uncertain' : 'network', operation: pending.operation, message }));
+      const message =
+        'the CMS queue was closed before the call finished; it stays queued and may still be sent';
+      pending.reject(
+        new CmsError({
+          kind: write ? 'uncertain' : 'network',
+          operation: pending.operation,
+          message,
+        }),
+      );
     }
     this.pending.clear();
   }
 
   /** Submits and waits: the data, or a CmsError. (No ETA is read: nobody would see it.) */
-  async call<N extends OperationName>(operation: N, input: OperationInput<N>, options: SubmitOptions = {}): Promise<OperationOutput<N>> {
+  async call<N extends OperationName>(
+    operation: N,
+    input: OperationInput<N>,
+    options: SubmitOptions = {},
+  ): Promise<OperationOutput<N>> {
     const { result } = await this.submit(operation, input, { ...options, estimate: false });
     return (await result).data;
   }
 
-  async submit<N extends OperationName>(operation: N, input: OperationInput<N>, options: SubmitOptions = {}): Promise<Ticket<OperationOutput<N>>> {
+  async submit<N extends OperationName>(
+    operation: N,
+    input: OperationInput<N>,
+    options: SubmitOptions = {},
+  ): Promise<Ticket<OperationOutput<N>>> {
     const priority = options.priority ?? 'interactive';
-    const deadline = options.deadline === undefined ? (priority === 'interactive' ? Date.now() + INTERACTIVE_DEADLINE_MS : null) : options.deadline;
+    const deadline =
+      options.deadline === undefined
+        ? priority === 'interactive'
+          ? Date.now() + INTERACTIVE_DEADLINE_MS
+          : null
+        : options.deadline;
     await this.start();
     await this.clock.refresh();
-    const { job, result, cancel } = await this.enqueue(operation, input, priority, deadline === null ? undefined : this.clock.toRedisTime(deadline));
+    const { job, result, cancel } = await this.enqueue(
+      operation,
+      input,
+      priority,
+      deadline === null ? undefined : this.clock.toRedisTime(deadline),
+    );
     // An interactive call may wake a queue that sleeps only for background work's sake.
-    const woken = priority === 'interactive' ? this.gate.wake(operation).catch(() => false) : Promise.resolve(false);
+    const woken =
+      priority === 'interactive'
+        ? this.gate.wake(operation).catch(() => false)
+        : Promise.resolve(false);
     // An ETA is a courtesy: if Redis cannot answer now, the job is queued all the same.
-    const snapshot = options.estimate === false ? null : await this.gate.snapshot(operation, job.id!).catch(() => null);
+    const snapshot =
+      options.estimate === false
+        ? null
+        : await this.gate.snapshot(operation, job.id!).catch(() => null);
     await woken;
     const etaMs = snapshot ? estimateWaitMs(snapshot, this.gate.budget(operation), priority) : 0;
-    if (snapshot && deadline !== null && this.clock.toLocalTime(snapshot.nowMs) + etaMs > deadline && (await cancel())) {
+    if (
+      snapshot &&
+      deadline !== null &&
+      this.clock.toLocalTime(snapshot.nowMs) + etaMs > deadline &&
+      (await cancel())
+    ) {
       // It would not be sent in time: not queued at all, and the caller learns when to try again.
       throw new CmsError({
         kind: 'expired',
@@ -189,36 +234,83 @@ export class CmsQueue {
         message: `not queued: the queue for ${operation} is about ${Math.ceil(etaMs / 1000)} s long, past the call's deadline`,
       });
     }
-    return { jobId: job.id!, queue: job.queueName, etaMs, position: snapshot ? snapshot.jobsAhead + snapshot.interactiveWaiting : 0, result, cancel };
+    return {
+      jobId: job.id!,
+      queue: job.queueName,
+      etaMs,
+      position: snapshot ? snapshot.jobsAhead + snapshot.interactiveWaiting : 0,
+      result,
+      cancel,
+    };
   }
 
-  private async enqueue<N extends OperationName>(operation: N, input: OperationInput<N>, priority: Priority, deadline: number | undefined) {
+  private async enqueue<N extends OperationName>(
+    operation: N,
+    input: OperationInput<N>,
+    priority: Priority,
+    deadline: number | undefined,
+  ) {
     // Bad input never enters the queue: the caller hears at once, and no budget is spent.
     const parsed = getOperation(operation).input.safeParse(input);
     if (!parsed.success) {
       const { field, text } = describeIssue(parsed.error, 'input');
-      throw new CmsError({ kind: 'invalid-input', operation, field, message: `invalid input, not queued: ${text}` });
+      throw new CmsError({
+        kind: 'invalid-input',
+        operation,
+        field,
+        message: `invalid input, not queued: ${text}`,
+      });
     }
-    const unavailable = (reason: string) => new CmsError({ kind: 'network', operation, message: `the CMS queue is unavailable (Redis): ${reason}` });
+    const unavailable = (reason: string) =>
+      new CmsError({
+        kind: 'network',
+        operation,
+        message: `the CMS queue is unavailable (Redis): ${reason}`,
+      });
     // BullMQ would wait for Redis to come back; a user waiting on an interaction should hear now.
-    if (this.options.connection.status !== 'ready') throw unavailable(`connection is ${this.options.connection.status}`);
+    if (this.options.connection.status !== 'ready')
+      throw unavailable(`connection is ${this.options.connection.status}`);
     const served = await this.served.isServed(operation).catch((error: Error) => {
       throw unavailable(error.message);
     });
     if (!served) {
-      throw new CmsError({ kind: 'no-worker', operation, message: 'no CMS worker process serves this operation, so the call was not queued (see CMS_WORKER_OPERATIONS)' });
+      throw new CmsError({
+        kind: 'no-worker',
+        operation,
+        message:
+          'no CMS worker process serves this operation, so the call was not queued (see CMS_WORKER_OPERATIONS)',
+      });
     }
     const queue = this.queueFor(operation);
-    const data: CmsJobData = { operation, input, priority, submitter: this.id, attempt: 1, deadline };
+    const data: CmsJobData = {
+      operation,
+      input,
+      priority,
+      submitter: this.id,
+      attempt: 1,
+      deadline,
+    };
     let job: Job<CmsJobData, JobOutcome>;
     try {
-      job = await queue.add(operation, data, { priority: BULL_PRIORITY[priority], removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED });
+      job = await queue.add(operation, data, {
+        priority: BULL_PRIORITY[priority],
+        removeOnComplete: KEEP_FINISHED,
+        removeOnFail: KEEP_FINISHED,
+      });
     } catch (error) {
       throw unavailable((error as Error).message);
     }
     const key = `${queue.name}:${job.id}`;
     const result = new Promise<CallResult<OperationOutput<N>>>((resolve, reject) => {
-      this.pending.set(key, { queue: queue.name, jobId: job.id!, operation, priority, submittedAt: Date.now(), resolve: resolve as Pending['resolve'], reject });
+      this.pending.set(key, {
+        queue: queue.name,
+        jobId: job.id!,
+        operation,
+        priority,
+        submittedAt: Date.now(),
+        resolve: resolve as Pending['resolve'],
+        reject,
+      });
     });
     // Keep an unobserved failure from crashing the process; callers still see it.
     result.catch(() => {});
@@ -230,12 +322,21 @@ export class CmsQueue {
     }
     const cancel = async (): Promise<boolean> => {
       // Atomic with the gate: once withdrawn, no worker can be let through with it.
-      if (!(await this.gate.withdraw(operation, job.id!, this.options.keys.sentMarker(queue.name, job.id!)))) return false;
+      if (
+        !(await this.gate.withdraw(
+          operation,
+          job.id!,
+          this.options.keys.sentMarker(queue.name, job.id!),
+        ))
+      )
+        return false;
       // Tidy up now if no worker holds it; one that does drops it at its next try.
       await job.remove().catch(() => {});
       const entry = this.pending.get(key);
       this.pending.delete(key);
-      entry?.reject(new CmsError({ kind: 'cancelled', operation, message: 'cancelled before it was sent' }));
+      entry?.reject(
+        new CmsError({ kind: 'cancelled', operation, message: 'cancelled before it was sent' }),
+      );
       return true;
     };
     return { job, result, cancel };
@@ -250,8 +351,13 @@ export class CmsQueue {
     const name = this.options.keys.queueName(operation);
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue<CmsJobData, JobOutcome>(name, queueOptions(this.options.connection, this.options.keys));
-      queue.on('error', (error) => this.options.logger.warn({ err: error, queue: name }, 'CMS queue connection error'));
+      queue = new Queue<CmsJobData, JobOutcome>(
+        name,
+        queueOptions(this.options.connection, this.options.keys),
+      );
+      queue.on('error', (error) =>
+        this.options.logger.warn({ err: error, queue: name }, 'CMS queue connection error'),
+      );
       this.queues.set(name, queue);
     }
     return queue;
@@ -268,7 +374,12 @@ export class CmsQueue {
       return;
     }
     this.pending.delete(key);
-    this.metrics.finished(pending.operation, pending.priority, outcome, Date.now() - pending.submittedAt);
+    this.metrics.finished(
+      pending.operation,
+      pending.priority,
+      outcome,
+      Date.now() - pending.submittedAt,
+    );
     if (outcome.ok) pending.resolve({ data: outcome.data, meta: outcome.meta });
     else pending.reject(CmsError.fromJSON(outcome.error));
   }
@@ -282,10 +393,18 @@ export class CmsQueue {
     this.sweeping = true;
     try {
       const now = Date.now();
-      const due = [...this.pending.values()].filter((pending) => now - pending.submittedAt >= olderThanMs);
+      const due = [...this.pending.values()].filter(
+        (pending) => now - pending.submittedAt >= olderThanMs,
+      );
       if (due.length === 0) return;
       const pipeline = this.options.connection.pipeline();
-      for (const pending of due) pipeline.hmget(this.options.keys.job(pending.queue, pending.jobId), 'returnvalue', 'failedReason', 'data');
+      for (const pending of due)
+        pipeline.hmget(
+          this.options.keys.job(pending.queue, pending.jobId),
+          'returnvalue',
+          'failedReason',
+          'data',
+        );
       const replies = (await pipeline.exec()) ?? [];
       due.forEach((pending, index) => {
         const [error, fields] = replies[index] ?? [new Error('no reply')];
@@ -303,7 +422,10 @@ export class CmsQueue {
 }
 
 /** A waiting call's outcome as BullMQ keeps it, if the job has finished (or vanished). */
-function outcomeInRedis(pending: Pending, [returnValue, failedReason, data]: (string | null)[]): JobOutcome | undefined {
+function outcomeInRedis(
+  pending: Pending,
+  [returnValue, failedReason, data]: (string | null)[],
+): JobOutcome | undefined {
   const { jobId, queue, operation } = pending;
   if (returnValue) return JSON.parse(returnValue) as JobOutcome;
   if (failedReason) {
@@ -312,13 +434,33 @@ function outcomeInRedis(pending: Pending, [returnValue, failedReason, data]: (st
       return JSON.parse(failedReason) as JobOutcome;
     } catch {
       const attempts = data ? (JSON.parse(data) as CmsJobData).attempt : 0;
-      const error = new CmsError({ kind: 'uncertain', operation, message: `the queued call failed in the queue itself: ${failedReason}` });
-      return { jobId, queue, ok: false, error: error.toJSON(), meta: { dispatchedAt: null, attempts } };
+      const error = new CmsError({
+        kind: 'uncertain',
+        operation,
+        message: `the queued call failed in the queue itself: ${failedReason}`,
+      });
+      return {
+        jobId,
+        queue,
+        ok: false,
+        error: error.toJSON(),
+        meta: { dispatchedAt: null, attempts },
+      };
     }
   }
   if (data === null) {
-    const error = new CmsError({ kind: 'uncertain', operation, message: 'the queued call is no longer in Redis (was Redis emptied?); its outcome is unknown' });
-    return { jobId, queue, ok: false, error: error.toJSON(), meta: { dispatchedAt: null, attempts: 0 } };
+    const error = new CmsError({
+      kind: 'uncertain',
+      operation,
+      message: 'the queued call is no longer in Redis (was Redis emptied?); its outcome is unknown',
+    });
+    return {
+      jobId,
+      queue,
+      ok: false,
+      error: error.toJSON(),
+      meta: { dispatchedAt: null, attempts: 0 },
+    };
   }
   return undefined;
 }

@@ -67,12 +67,23 @@ export class CmsWorkers {
   constructor(private readonly options: CmsWorkersOptions) {
     this.gate = new PacingGate(options.connection, options.keys, options.pacing);
     this.served = new ServedOperations(options.connection, options.keys);
-    this.earlierSends = new EarlierSends(this.gate, options.client, this.retrySettings, options.logger);
+    this.earlierSends = new EarlierSends(
+      this.gate,
+      options.client,
+      this.retrySettings,
+      options.logger,
+    );
   }
 
   private get retrySettings() {
     const { maxAttempts, retryBaseMs, pacing } = this.options;
-    return { maxAttempts, retryBaseMs, windowMs: pacing.windowMs, marginMs: pacing.marginMs, requestTimeoutMs: pacing.requestTimeoutMs };
+    return {
+      maxAttempts,
+      retryBaseMs,
+      windowMs: pacing.windowMs,
+      marginMs: pacing.marginMs,
+      requestTimeoutMs: pacing.requestTimeoutMs,
+    };
   }
 
   get operations(): readonly OperationName[] {
@@ -86,29 +97,39 @@ export class CmsWorkers {
       const queue = new Queue(name, queueOptions(connection, keys));
       await queue.setGlobalConcurrency(1);
       this.queues.set(name, queue);
-      const worker = new Worker<CmsJobData, JobOutcome>(name, (job, token) => this.track(this.process(job, token!)), {
-        connection,
-        prefix: keys.bullPrefix,
-        concurrency: 1,
-        limiter: MANUAL_RATE_LIMIT_ONLY,
-        maximumRateLimitDelay: SLEEPING_QUEUE_LOOKS_EVERY_MS,
-        // An idle worker blocks this long per poll (BullMQ's cap): fewer round trips when idle.
-        drainDelay: 10,
-        lockDuration: this.options.lockDurationMs ?? 30_000,
-        // Spread the stalled-job checks of the workers over time instead of firing together.
-        stalledInterval: Math.round((this.options.stalledIntervalMs ?? 30_000) * (0.75 + Math.random() / 2)),
-        maxStalledCount: 2,
-      });
+      const worker = new Worker<CmsJobData, JobOutcome>(
+        name,
+        (job, token) => this.track(this.process(job, token!)),
+        {
+          connection,
+          prefix: keys.bullPrefix,
+          concurrency: 1,
+          limiter: MANUAL_RATE_LIMIT_ONLY,
+          maximumRateLimitDelay: SLEEPING_QUEUE_LOOKS_EVERY_MS,
+          // An idle worker blocks this long per poll (BullMQ's cap): fewer round trips when idle.
+          drainDelay: 10,
+          lockDuration: this.options.lockDurationMs ?? 30_000,
+          // Spread the stalled-job checks of the workers over time instead of firing together.
+          stalledInterval: Math.round(
+            (this.options.stalledIntervalMs ?? 30_000) * (0.75 + Math.random() / 2),
+          ),
+          maxStalledCount: 2,
+        },
+      );
       worker.on('error', (error) => {
         // While Redis is down every worker reports it: the connection's one outage line says it once.
-        if (isRedisConnectionError(error)) logger.debug({ err: error, queue: name }, 'CMS worker lost Redis');
+        if (isRedisConnectionError(error))
+          logger.debug({ err: error, queue: name }, 'CMS worker lost Redis');
         else logger.error({ err: error, queue: name }, 'CMS worker error');
       });
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
     await this.announce();
-    this.announcer = setInterval(() => void this.announce().catch(() => {}), ANNOUNCE_EVERY_MS).unref();
+    this.announcer = setInterval(
+      () => void this.announce().catch(() => {}),
+      ANNOUNCE_EVERY_MS,
+    ).unref();
   }
 
   /** Tells submitters which operations this process serves (see ServedOperations). */
@@ -138,7 +159,9 @@ export class CmsWorkers {
   }
 
   private markerKey(job: CmsJob): string | undefined {
-    return getOperation(job.data.operation).idempotent ? undefined : this.options.keys.sentMarker(job.queueName, job.id!);
+    return getOperation(job.data.operation).idempotent
+      ? undefined
+      : this.options.keys.sentMarker(job.queueName, job.id!);
   }
 
   private async process(job: CmsJob, token: string): Promise<JobOutcome> {
@@ -157,56 +180,113 @@ export class CmsWorkers {
     });
     // The gate has put the queue to sleep; BullMQ puts the job back at the head of its priority.
     if (decision.status === 'wait') throw Worker.RateLimitError();
-    if (decision.status === 'maybe-sent') return this.afterEarlierSend(job, token, decision.marker, decision.nowMs);
-    if (decision.status === 'expired') return this.fail(job, this.expired(job), { dispatchedAt: null, attempts: attempt - 1 }, markerKey);
+    if (decision.status === 'maybe-sent')
+      return this.afterEarlierSend(job, token, decision.marker, decision.nowMs);
+    if (decision.status === 'expired')
+      return this.fail(
+        job,
+        this.expired(job),
+        { dispatchedAt: null, attempts: attempt - 1 },
+        markerKey,
+      );
     if (decision.status === 'withdrawn') {
-      const cancelled = new CmsError({ kind: 'cancelled', operation, message: 'cancelled before it was sent' });
+      const cancelled = new CmsError({
+        kind: 'cancelled',
+        operation,
+        message: 'cancelled before it was sent',
+      });
       return this.fail(job, cancelled, { dispatchedAt: null, attempts: 0 }, undefined);
     }
 
     if (!slot.worthSending()) {
       // This process stalled between the grant and now: most of the slot is gone. Give it back.
       await this.gate.release(operation, sendId, markerKey);
-      this.options.logger.warn({ operation, jobId: job.id, timeLeftMs: slot.timeLeftMs() }, 'a granted slot ran short before the send; asking again');
+      this.options.logger.warn(
+        { operation, jobId: job.id, timeLeftMs: slot.timeLeftMs() },
+        'a granted slot ran short before the send; asking again',
+      );
       return this.sendAgain(job, token, 0);
     }
-    const meta: DispatchMeta = { dispatchedAt: decision.sentAt, queuedMs: Math.max(0, Math.round(decision.sentAt - job.timestamp)), attempts: attempt };
+    const meta: DispatchMeta = {
+      dispatchedAt: decision.sentAt,
+      queuedMs: Math.max(0, Math.round(decision.sentAt - job.timestamp)),
+      attempts: attempt,
+    };
     let data: unknown;
     try {
-      data = await this.options.client.call(operation, job.data.input as never, { timeoutMs: slot.timeLeftMs() });
+      data = await this.options.client.call(operation, job.data.input as never, {
+        timeoutMs: slot.timeLeftMs(),
+      });
     } catch (error) {
       const { missing } = await this.gate.settle(operation, priority, sendId);
       if (missing) this.reportOutlivedSlot(job);
-      const cmsError = error instanceof CmsError ? error : new CmsError({ kind: 'network', operation, message: String(error) });
+      const cmsError =
+        error instanceof CmsError
+          ? error
+          : new CmsError({ kind: 'network', operation, message: String(error) });
       return this.afterFailedSend(job, token, cmsError, meta, markerKey);
     }
-    return this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data, meta }, markerKey, sendId);
+    return this.finish(
+      job,
+      { jobId: job.id!, queue: job.queueName, ok: true, data, meta },
+      markerKey,
+      sendId,
+    );
   }
 
   private expired(job: CmsJob): CmsError {
     const last = job.data.lastError ? ` (last try: ${job.data.lastError.message})` : '';
-    return new CmsError({ kind: 'expired', operation: job.data.operation, message: `not sent: its deadline passed while it waited in the queue${last}` });
+    return new CmsError({
+      kind: 'expired',
+      operation: job.data.operation,
+      message: `not sent: its deadline passed while it waited in the queue${last}`,
+    });
   }
 
   private reportOutlivedSlot(job: CmsJob): void {
-    this.options.logger.error({ operation: job.data.operation, jobId: job.id }, 'a send outlived its slot in the send log; logged again at its answer');
+    this.options.logger.error(
+      { operation: job.data.operation, jobId: job.id },
+      'a send outlived its slot in the send log; logged again at its answer',
+    );
   }
 
   /** Retries what may succeed later, after its own delay; reports the rest. Every retry goes through the gate again. */
-  private async afterFailedSend(job: CmsJob, token: string, error: CmsError, meta: DispatchMeta, markerKey: string | undefined): Promise<JobOutcome> {
+  private async afterFailedSend(
+    job: CmsJob,
+    token: string,
+    error: CmsError,
+    meta: DispatchMeta,
+    markerKey: string | undefined,
+  ): Promise<JobOutcome> {
     const { logger } = this.options;
     const next = afterFailure(error, job.data.attempt, this.retrySettings);
     if (next.pauseCredentialMs !== undefined) {
       // Another app on the key, or a limit changed: every process stays away for as long as asked.
       await this.gate.pause(next.pauseCredentialMs);
-      logger.error({ operation: error.operation, pauseMs: next.pauseCredentialMs, queue: job.queueName }, 'CMS answered 429: credential paused for all processes');
+      logger.error(
+        { operation: error.operation, pauseMs: next.pauseCredentialMs, queue: job.queueName },
+        'CMS answered 429: credential paused for all processes',
+      );
     }
     if (next.action === 'fail') return this.fail(job, error, meta, markerKey);
-    if (job.data.deadline !== undefined && meta.dispatchedAt !== null && meta.dispatchedAt + next.delayMs > job.data.deadline) {
+    if (
+      job.data.deadline !== undefined &&
+      meta.dispatchedAt !== null &&
+      meta.dispatchedAt + next.delayMs > job.data.deadline
+    ) {
       // The retry could not go before the deadline: the caller hears the real reason now.
       return this.fail(job, error, meta, markerKey);
     }
-    logger.warn({ operation: error.operation, attempt: job.data.attempt, kind: error.kind, status: error.status, delayMs: Math.round(next.delayMs) }, 'CMS call failed; retrying');
+    logger.warn(
+      {
+        operation: error.operation,
+        attempt: job.data.attempt,
+        kind: error.kind,
+        status: error.status,
+        delayMs: Math.round(next.delayMs),
+      },
+      'CMS call failed; retrying',
+    );
     await job.updateData({ ...job.data, attempt: job.data.attempt + 1, lastError: error.toJSON() });
     // A write that may have taken effect keeps its marker: its retry checks before sending.
     if (markerKey && !next.keepMarker) await this.options.connection.del(markerKey);
@@ -232,9 +312,23 @@ export class CmsWorkers {
     return queue;
   }
 
-  private async afterEarlierSend(job: CmsJob, token: string, marker: SentMarker, nowMs: number): Promise<JobOutcome> {
+  private async afterEarlierSend(
+    job: CmsJob,
+    token: string,
+    marker: SentMarker,
+    nowMs: number,
+  ): Promise<JobOutcome> {
     const markerKey = this.options.keys.sentMarker(job.queueName, job.id!);
-    const resolution = await this.earlierSends.resolve({ id: job.id!, operation: job.data.operation, input: job.data.input, priority: job.data.priority }, marker, nowMs);
+    const resolution = await this.earlierSends.resolve(
+      {
+        id: job.id!,
+        operation: job.data.operation,
+        input: job.data.input,
+        priority: job.data.priority,
+      },
+      marker,
+      nowMs,
+    );
     const meta: DispatchMeta = { dispatchedAt: null, attempts: marker.attempt };
     switch (resolution.kind) {
       case 'finished': {
@@ -244,7 +338,17 @@ export class CmsWorkers {
         return this.fail(job, CmsError.fromJSON(outcome.error), outcome.meta, markerKey);
       }
       case 'applied':
-        return this.finish(job, { jobId: job.id!, queue: job.queueName, ok: true, data: resolution.data, meta: { ...meta, verified: true } }, markerKey);
+        return this.finish(
+          job,
+          {
+            jobId: job.id!,
+            queue: job.queueName,
+            ok: true,
+            data: resolution.data,
+            meta: { ...meta, verified: true },
+          },
+          markerKey,
+        );
       case 'not-applied':
         // It never took effect: clear the marker and send it (through the gate, as usual).
         await this.options.connection.del(markerKey);
@@ -260,21 +364,44 @@ export class CmsWorkers {
    * One round trip: settle the send (if one was just made), store the outcome in the sent marker
    * (if the job has one), and tell the submitter.
    */
-  private async finish(job: CmsJob, outcome: JobOutcome, markerKey: string | undefined, settleSendId?: string): Promise<JobOutcome> {
+  private async finish(
+    job: CmsJob,
+    outcome: JobOutcome,
+    markerKey: string | undefined,
+    settleSendId?: string,
+  ): Promise<JobOutcome> {
     const transaction = this.options.connection.multi();
-    if (settleSendId) this.gate.settleWithin(transaction, job.data.operation, job.data.priority, settleSendId);
+    if (settleSendId)
+      this.gate.settleWithin(transaction, job.data.operation, job.data.priority, settleSendId);
     if (markerKey) {
-      const done: SentMarker = { attempt: job.data.attempt, at: outcome.meta.dispatchedAt ?? 0, worker: this.id, outcome };
+      const done: SentMarker = {
+        attempt: job.data.attempt,
+        at: outcome.meta.dispatchedAt ?? 0,
+        worker: this.id,
+        outcome,
+      };
       transaction.set(markerKey, JSON.stringify(done), 'PX', SENT_MARKER_TTL_MS);
     }
     transaction.publish(this.options.keys.results(job.data.submitter), JSON.stringify(outcome));
     const replies = await transaction.exec();
-    if (settleSendId && (replies?.[0]?.[1] as [string, number] | undefined)?.[1] === 1) this.reportOutlivedSlot(job);
+    if (settleSendId && (replies?.[0]?.[1] as [string, number] | undefined)?.[1] === 1)
+      this.reportOutlivedSlot(job);
     return outcome;
   }
 
-  private async fail(job: CmsJob, error: CmsError, meta: DispatchMeta, markerKey: string | undefined): Promise<never> {
-    const outcome: JobOutcome = { jobId: job.id!, queue: job.queueName, ok: false, error: error.toJSON(), meta };
+  private async fail(
+    job: CmsJob,
+    error: CmsError,
+    meta: DispatchMeta,
+    markerKey: string | undefined,
+  ): Promise<never> {
+    const outcome: JobOutcome = {
+      jobId: job.id!,
+      queue: job.queueName,
+      ok: false,
+      error: error.toJSON(),
+      meta,
+    };
     await this.finish(job, outcome, markerKey);
     // BullMQ keeps the job as failed; its reason holds the outcome so a submitter can recover it.
     throw new Error(JSON.stringify(outcome));

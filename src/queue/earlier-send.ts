@@ -53,21 +53,34 @@ export class EarlierSends {
   ) {}
 
   /** `nowMs` is Redis time, the clock the marker was written with. */
-  async resolve(job: EarlierSendJob, marker: SentMarker, nowMs: number): Promise<EarlierSendResolution> {
+  async resolve(
+    job: EarlierSendJob,
+    marker: SentMarker,
+    nowMs: number,
+  ): Promise<EarlierSendResolution> {
     if (marker.outcome) return { kind: 'finished', outcome: marker.outcome };
     // A request under way ends by its timeout; twice that leaves room for a slow answer path.
     const settledAt = marker.at + 2 * this.settings.requestTimeoutMs;
     if (nowMs < settledAt) return { kind: 'later', delayMs: settledAt - nowMs };
 
     const verify = verifiers[job.operation];
-    this.logger.warn({ operation: job.operation, jobId: job.id, sentAt: marker.at, verifiable: Boolean(verify) }, 'a send of this job may have reached the CMS');
+    this.logger.warn(
+      { operation: job.operation, jobId: job.id, sentAt: marker.at, verifiable: Boolean(verify) },
+      'a send of this job may have reached the CMS',
+    );
     if (verify) {
       let verdict: Verdict | undefined;
       try {
-        verdict = await verify(job.input, { call: (name, input) => this.callWithinBudget(name, input, job.priority), sentAt: marker.at });
+        verdict = await verify(job.input, {
+          call: (name, input) => this.callWithinBudget(name, input, job.priority),
+          sentAt: marker.at,
+        });
       } catch (error) {
         if (error instanceof VerifyLater) return { kind: 'later', delayMs: error.waitMs };
-        this.logger.warn({ err: error, operation: job.operation }, 'could not verify the earlier send');
+        this.logger.warn(
+          { err: error, operation: job.operation },
+          'could not verify the earlier send',
+        );
       }
       if (verdict?.applied) return { kind: 'applied', data: verdict.data };
       if (verdict) return { kind: 'not-applied' };
@@ -81,7 +94,11 @@ export class EarlierSends {
   }
 
   /** A CMS read for a verifier, within its operation's budget; a long wait defers the whole job. */
-  private async callWithinBudget<N extends OperationName>(name: N, input: OperationInput<N>, priority: Priority): Promise<OperationOutput<N>> {
+  private async callWithinBudget<N extends OperationName>(
+    name: N,
+    input: OperationInput<N>,
+    priority: Priority,
+  ): Promise<OperationOutput<N>> {
     const sendId = `verify:${randomUUID()}`;
     for (;;) {
       const slot = new SlotTimer(this.settings.requestTimeoutMs);
@@ -90,11 +107,17 @@ export class EarlierSends {
         try {
           return await this.client.call(name, input, { timeoutMs: slot.timeLeftMs() });
         } catch (error) {
-          const pauseMs = error instanceof CmsError ? afterFailure(error, 1, this.settings).pauseCredentialMs : undefined;
+          const pauseMs =
+            error instanceof CmsError
+              ? afterFailure(error, 1, this.settings).pauseCredentialMs
+              : undefined;
           if (pauseMs === undefined) throw error;
           // A 429 while checking is a 429 all the same: every process stays away.
           await this.gate.pause(pauseMs);
-          this.logger.error({ operation: name, pauseMs }, 'CMS answered 429 to a verification read: credential paused for all processes');
+          this.logger.error(
+            { operation: name, pauseMs },
+            'CMS answered 429 to a verification read: credential paused for all processes',
+          );
           throw new VerifyLater(pauseMs);
         } finally {
           await this.gate.settle(name, priority, sendId);

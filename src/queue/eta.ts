@@ -8,7 +8,11 @@ import type { PacingSnapshot } from './pacing-gate.js';
  * background send also until background holds less than its share and its turn in the
  * background schedule has come. Interactive work waiting for the same operation goes before a background job.
  */
-export function estimateWaitMs(snapshot: PacingSnapshot, budget: Budget, priority: Priority): number {
+export function estimateWaitMs(
+  snapshot: PacingSnapshot,
+  budget: Budget,
+  priority: Priority,
+): number {
   const all = [...snapshot.sendTimes];
   const background = [...snapshot.backgroundSendTimes];
   const backgroundLimit = budget.limit - budget.reserve;

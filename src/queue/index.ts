@@ -10,7 +10,13 @@ import { QueueKeys } from './keys.js';
 import { createRedisConnection } from './redis.js';
 import { redisHealth } from '../redis-health.js';
 
-export { CmsQueue, INTERACTIVE_DEADLINE_MS, type CallResult, type SubmitOptions, type Ticket } from './cms-queue.js';
+export {
+  CmsQueue,
+  INTERACTIVE_DEADLINE_MS,
+  type CallResult,
+  type SubmitOptions,
+  type Ticket,
+} from './cms-queue.js';
 export { CmsWorkers } from './cms-workers.js';
 export { PRIORITIES, QueueKeys, type Priority } from './keys.js';
 export type { QueueStats, OperationQueueStats } from './queue-metrics.js';
@@ -44,7 +50,10 @@ function connector(config: QueueConfig, logger: Logger) {
 }
 
 /** The submitting side: what command handlers and the CMS service use. */
-export async function startCmsQueue(config: QueueConfig, logger: Logger): Promise<{ queue: CmsQueue; close(): Promise<void> }> {
+export async function startCmsQueue(
+  config: QueueConfig,
+  logger: Logger,
+): Promise<{ queue: CmsQueue; close(): Promise<void> }> {
   const redis = connector(config, logger);
   const queue = new CmsQueue({
     connection: redis.connect('producer'),
@@ -81,7 +90,10 @@ export async function startCmsWorkers(
     logger,
     maxAttempts: config.pacing.maxAttempts,
     retryBaseMs: config.pacing.retryBaseMs,
-    operations: options.operations === 'all' ? operationNames : (options.operations ?? config.pacing.workerOperations),
+    operations:
+      options.operations === 'all'
+        ? operationNames
+        : (options.operations ?? config.pacing.workerOperations),
     lockDurationMs: config.pacing.jobLockMs,
     stalledIntervalMs: config.pacing.jobLockMs,
   });

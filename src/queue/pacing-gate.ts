@@ -53,7 +53,15 @@ export interface PacingSnapshot {
 /** Marker TTL: long enough to outlive any worker restart, short enough to clean itself up. */
 export const SENT_MARKER_TTL_MS = 24 * 60 * 60 * 1000;
 
-const SCRIPTS = [ACQUIRE_SLOT, SETTLE_SLOT, RELEASE_SLOT, PAUSE_CREDENTIAL, SNAPSHOT, WAKE_QUEUE, WITHDRAW_JOB];
+const SCRIPTS = [
+  ACQUIRE_SLOT,
+  SETTLE_SLOT,
+  RELEASE_SLOT,
+  PAUSE_CREDENTIAL,
+  SNAPSHOT,
+  WAKE_QUEUE,
+  WITHDRAW_JOB,
+];
 
 /**
  * The sliding-log pacing gate: never more than a budget's limit in any window, for every
@@ -77,7 +85,11 @@ export class PacingGate {
   async acquire(request: SlotRequest): Promise<SlotDecision> {
     const budget = this.budget(request.operation);
     const queue = this.keys.queueName(request.operation);
-    const [status, waitMs, now, previous] = await runLuaScript<string, string, [number, number, string, string | null]>(
+    const [status, waitMs, now, previous] = await runLuaScript<
+      string,
+      string,
+      [number, number, string, string | null]
+    >(
       this.redis,
       ACQUIRE_SLOT,
       {
@@ -99,7 +111,9 @@ export class PacingGate {
         windowMs: budget.windowMs,
         sendId: request.sendId,
         background: request.priority === 'background' ? 1 : 0,
-        marker: request.marker ? JSON.stringify({ attempt: request.marker.attempt, worker: request.marker.worker }) : '',
+        marker: request.marker
+          ? JSON.stringify({ attempt: request.marker.attempt, worker: request.marker.worker })
+          : '',
         markerTtlMs: SENT_MARKER_TTL_MS,
         inFlightMs: this.settings.requestTimeoutMs,
         spacingMs: budget.backgroundSpacingMs,
@@ -110,7 +124,8 @@ export class PacingGate {
     );
     const nowMs = Number(now);
     if (status === 1) return { status: 'granted', sentAt: nowMs };
-    if (status === -1) return { status: 'maybe-sent', marker: JSON.parse(previous!) as SentMarker, nowMs };
+    if (status === -1)
+      return { status: 'maybe-sent', marker: JSON.parse(previous!) as SentMarker, nowMs };
     if (status === -2) return { status: 'expired', nowMs };
     if (status === -3) return { status: 'withdrawn' };
     return { status: 'wait', waitMs: Math.max(1, waitMs) };
@@ -120,31 +135,59 @@ export class PacingGate {
    * Once a send's answer (or error, or timeout) is back: logs the send at this moment. Says
    * whether the send had already left the log (its slot ended before its answer came).
    */
-  async settle(operation: OperationName, priority: Priority, sendId: string): Promise<{ missing: boolean }> {
-    const [, missing] = await runLuaScript<string, string, [string, number]>(this.redis, SETTLE_SLOT, ...this.settleArguments(operation, priority, sendId));
+  async settle(
+    operation: OperationName,
+    priority: Priority,
+    sendId: string,
+  ): Promise<{ missing: boolean }> {
+    const [, missing] = await runLuaScript<string, string, [string, number]>(
+      this.redis,
+      SETTLE_SLOT,
+      ...this.settleArguments(operation, priority, sendId),
+    );
     return { missing: missing === 1 };
   }
 
   /** The same, as part of a MULTI the caller sends anyway (saves a round trip). */
-  settleWithin(transaction: ChainableCommander, operation: OperationName, priority: Priority, sendId: string): void {
-    void runLuaScript(transaction, SETTLE_SLOT, ...this.settleArguments(operation, priority, sendId));
+  settleWithin(
+    transaction: ChainableCommander,
+    operation: OperationName,
+    priority: Priority,
+    sendId: string,
+  ): void {
+    void runLuaScript(
+      transaction,
+      SETTLE_SLOT,
+      ...this.settleArguments(operation, priority, sendId),
+    );
   }
 
   private settleArguments(operation: OperationName, priority: Priority, sendId: string) {
     const budget = this.budget(operation);
     return [
-      { sendLog: this.keys.sendLog(budget.name), backgroundLog: this.keys.backgroundLog(budget.name) },
+      {
+        sendLog: this.keys.sendLog(budget.name),
+        backgroundLog: this.keys.backgroundLog(budget.name),
+      },
       { sendId, windowMs: budget.windowMs, background: priority === 'background' ? 1 : 0 },
     ] as const;
   }
 
   /** Gives back a slot whose send never left; the job's sent marker (if any) goes with it. */
-  async release(operation: OperationName, sendId: string, markerKey: string | undefined): Promise<void> {
+  async release(
+    operation: OperationName,
+    sendId: string,
+    markerKey: string | undefined,
+  ): Promise<void> {
     const budget = this.budget(operation);
     await runLuaScript(
       this.redis,
       RELEASE_SLOT,
-      { sendLog: this.keys.sendLog(budget.name), backgroundLog: this.keys.backgroundLog(budget.name), markerKey: markerKey ?? this.keys.pause },
+      {
+        sendLog: this.keys.sendLog(budget.name),
+        backgroundLog: this.keys.backgroundLog(budget.name),
+        markerKey: markerKey ?? this.keys.pause,
+      },
       { sendId, hasMarker: markerKey ? 1 : 0 },
     );
   }
@@ -155,13 +198,24 @@ export class PacingGate {
    */
   async withdraw(operation: OperationName, jobId: string, markerKey: string): Promise<boolean> {
     const queue = this.keys.queueName(operation);
-    const keys = { jobKey: this.keys.job(queue, jobId), lastGrantedKey: this.keys.lastGranted(queue), markerKey };
-    return (await runLuaScript<string, string, number>(this.redis, WITHDRAW_JOB, keys, { jobId })) === 1;
+    const keys = {
+      jobKey: this.keys.job(queue, jobId),
+      lastGrantedKey: this.keys.lastGranted(queue),
+      markerKey,
+    };
+    return (
+      (await runLuaScript<string, string, number>(this.redis, WITHDRAW_JOB, keys, { jobId })) === 1
+    );
   }
 
   /** After a 429: no process sends anything for this credential until the pause ends. */
   pause(ms: number): Promise<number> {
-    return runLuaScript(this.redis, PAUSE_CREDENTIAL, { pauseKey: this.keys.pause }, { pauseMs: Math.max(1, Math.ceil(ms)) });
+    return runLuaScript(
+      this.redis,
+      PAUSE_CREDENTIAL,
+      { pauseKey: this.keys.pause },
+      { pauseMs: Math.max(1, Math.ceil(ms)) },
+    );
   }
 
   async pausedForMs(): Promise<number> {
@@ -171,27 +225,40 @@ export class PacingGate {
   /** An interactive call was queued: wake its queue if it only sleeps for background work's sake. */
   async wake(operation: OperationName): Promise<boolean> {
     const queue = this.keys.queueName(operation);
-    return (await runLuaScript<string, string, number>(this.redis, WAKE_QUEUE, { wakeKey: this.keys.wakeable(queue), limiterKey: this.keys.limiter(queue) }, {})) === 1;
+    return (
+      (await runLuaScript<string, string, number>(
+        this.redis,
+        WAKE_QUEUE,
+        { wakeKey: this.keys.wakeable(queue), limiterKey: this.keys.limiter(queue) },
+        {},
+      )) === 1
+    );
   }
 
   async snapshot(operation: OperationName, jobId: string): Promise<PacingSnapshot> {
     const budget = this.budget(operation);
     const queue = this.keys.queueName(operation);
-    const [now, paused, sameAhead, interactiveAhead, nextBackgroundSend, sendCount, ...times] = await runLuaScript<string, string, (string | number)[]>(
-      this.redis,
-      SNAPSHOT,
-      {
-        sendLog: this.keys.sendLog(budget.name),
-        backgroundLog: this.keys.backgroundLog(budget.name),
-        pauseKey: this.keys.pause,
-        scheduleKey: this.keys.backgroundSchedule(budget.name),
-        waitList: this.keys.waitList(queue),
-        prioritizedSet: this.keys.prioritized(queue),
-        activeList: this.keys.activeList(queue),
-        lastGrantedKey: this.keys.lastGranted(queue),
-      },
-      { windowMs: budget.windowMs, jobId, interactiveScoreEnd: INTERACTIVE_SCORE_END, jobKeyPrefix: this.keys.job(queue, '') },
-    );
+    const [now, paused, sameAhead, interactiveAhead, nextBackgroundSend, sendCount, ...times] =
+      await runLuaScript<string, string, (string | number)[]>(
+        this.redis,
+        SNAPSHOT,
+        {
+          sendLog: this.keys.sendLog(budget.name),
+          backgroundLog: this.keys.backgroundLog(budget.name),
+          pauseKey: this.keys.pause,
+          scheduleKey: this.keys.backgroundSchedule(budget.name),
+          waitList: this.keys.waitList(queue),
+          prioritizedSet: this.keys.prioritized(queue),
+          activeList: this.keys.activeList(queue),
+          lastGrantedKey: this.keys.lastGranted(queue),
+        },
+        {
+          windowMs: budget.windowMs,
+          jobId,
+          interactiveScoreEnd: INTERACTIVE_SCORE_END,
+          jobKeyPrefix: this.keys.job(queue, ''),
+        },
+      );
     return {
       nowMs: Number(now),
       pausedMs: Math.max(0, Number(paused)),

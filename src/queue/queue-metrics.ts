@@ -64,7 +64,12 @@ export class QueueMetrics {
     this.counts(operation, priority).submitted += 1;
   }
 
-  finished(operation: OperationName, priority: Priority, outcome: JobOutcome, latencyMs: number): void {
+  finished(
+    operation: OperationName,
+    priority: Priority,
+    outcome: JobOutcome,
+    latencyMs: number,
+  ): void {
     const counts = this.counts(operation, priority);
     if (outcome.ok) counts.completed += 1;
     else counts.failed += 1;
@@ -72,7 +77,12 @@ export class QueueMetrics {
     if (outcome.meta.queuedMs !== undefined) keepRecent(counts.queued, outcome.meta.queuedMs);
   }
 
-  async collect(redis: Redis, keys: QueueKeys, gate: PacingGate, operations: readonly OperationName[]): Promise<QueueStats> {
+  async collect(
+    redis: Redis,
+    keys: QueueKeys,
+    gate: PacingGate,
+    operations: readonly OperationName[],
+  ): Promise<QueueStats> {
     const pipeline = redis.pipeline().time();
     for (const operation of operations) {
       const name = keys.queueName(operation);
@@ -95,9 +105,14 @@ export class QueueMetrics {
     for (const operation of operations) {
       const sends = replies.shift() as string[];
       const [plain, interactive, background, active, limiterTtl] = replies.splice(0, 5) as number[];
-      const waiting: Record<Priority, number> = { interactive: plain! + interactive!, background: background! };
+      const waiting: Record<Priority, number> = {
+        interactive: plain! + interactive!,
+        background: background!,
+      };
       const budget = gate.budget(operation);
-      const usedInWindow = sends.filter((_, i) => i % 2 === 1).filter((score) => Number(score) > now - budget.windowMs).length;
+      const usedInWindow = sends
+        .filter((_, i) => i % 2 === 1)
+        .filter((score) => Number(score) > now - budget.windowMs).length;
       for (const priority of PRIORITIES) {
         const counts = this.counts(operation, priority);
         const latencies = [...counts.latencies].sort((a, b) => a - b);
@@ -134,4 +149,3 @@ export class QueueMetrics {
     return counts;
   }
 }
-

@@ -10,5 +10,9 @@ const EVENT_STREAM_MAX_LENGTH = 100;
 
 /** The options every Queue of ours is created with, on the submitting and the working side. */
 export function queueOptions(connection: Redis, keys: QueueKeys): QueueOptions {
-  return { connection, prefix: keys.bullPrefix, streams: { events: { maxLen: EVENT_STREAM_MAX_LENGTH } } };
+  return {
+    connection,
+    prefix: keys.bullPrefix,
+    streams: { events: { maxLen: EVENT_STREAM_MAX_LENGTH } },
+  };
 }

@@ -5,7 +5,10 @@ import { Redis } from 'ioredis';
  * - `producer`: submitting fails fast while Redis is down, so a user hears about it at once.
  * - `subscriber`: receives results; reconnects by itself.
  */
-export function createRedisConnection(url: string, role: 'worker' | 'producer' | 'subscriber'): Redis {
+export function createRedisConnection(
+  url: string,
+  role: 'worker' | 'producer' | 'subscriber',
+): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: role === 'producer' ? 1 : null,
     enableReadyCheck: true,

@@ -22,10 +22,23 @@ export type AfterFailure =
  * 5xx answers are retried with exponential backoff; a 429 pauses the whole credential for
  * Retry-After plus the margin and is retried after it; everything else is final.
  */
-export function afterFailure(error: CmsError, attempt: number, settings: RetrySettings, random = Math.random): AfterFailure {
-  const pauseCredentialMs = error.kind === 'rate-limited' ? (error.retryAfterMs ?? settings.windowMs) + settings.marginMs : undefined;
+export function afterFailure(
+  error: CmsError,
+  attempt: number,
+  settings: RetrySettings,
+  random = Math.random,
+): AfterFailure {
+  const pauseCredentialMs =
+    error.kind === 'rate-limited'
+      ? (error.retryAfterMs ?? settings.windowMs) + settings.marginMs
+      : undefined;
   const retryable = pauseCredentialMs !== undefined || error.transient;
   if (!retryable || attempt >= settings.maxAttempts) return { action: 'fail', pauseCredentialMs };
   const backoffMs = settings.retryBaseMs * 2 ** (attempt - 1) * (0.8 + random() * 0.4);
-  return { action: 'retry', delayMs: pauseCredentialMs ?? backoffMs, keepMarker: !certainlyNotApplied(error), pauseCredentialMs };
+  return {
+    action: 'retry',
+    delayMs: pauseCredentialMs ?? backoffMs,
+    keepMarker: !certainlyNotApplied(error),
+    pauseCredentialMs,
+  };
 }

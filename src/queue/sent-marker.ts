@@ -16,7 +16,13 @@ export interface SentMarker {
 }
 
 /** Connection errors that happen before a single byte of the request left. */
-const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /**
  * Whether a failed send certainly did not take effect, so a write may be sent again without
@@ -26,7 +32,9 @@ const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'
  */
 export function certainlyNotApplied(error: CmsError): boolean {
   if (error.kind === 'rate-limited') return true;
-  if (error.kind === 'http') return error.status === 503 || (error.status !== undefined && error.status < 500);
-  if (error.kind === 'network') return error.code !== undefined && NOT_SENT_NETWORK_CODES.has(error.code);
+  if (error.kind === 'http')
+    return error.status === 503 || (error.status !== undefined && error.status < 500);
+  if (error.kind === 'network')
+    return error.code !== undefined && NOT_SENT_NETWORK_CODES.has(error.code);
   return error.kind !== 'timeout';
 }

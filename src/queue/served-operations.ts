@@ -25,10 +25,19 @@ export class ServedOperations {
   }
 
   /** Announces (or, with `withdraw`, takes back) that this worker serves these operations. */
-  async announce(workerId: string, operations: readonly OperationName[], withdraw = false): Promise<void> {
+  async announce(
+    workerId: string,
+    operations: readonly OperationName[],
+    withdraw = false,
+  ): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const operation of operations) {
-      void runLuaScript(pipeline, ANNOUNCE_SERVED, { servedSet: this.keys.served(operation) }, { workerId, ttlMs: withdraw ? 0 : ANNOUNCEMENT_TTL_MS });
+      void runLuaScript(
+        pipeline,
+        ANNOUNCE_SERVED,
+        { servedSet: this.keys.served(operation) },
+        { workerId, ttlMs: withdraw ? 0 : ANNOUNCEMENT_TTL_MS },
+      );
     }
     const replies = (await pipeline.exec()) ?? [];
     const failed = replies.find(([error]) => error);
@@ -37,7 +46,12 @@ export class ServedOperations {
 
   async isServed(operation: OperationName): Promise<boolean> {
     if ((this.knownUntil.get(operation) ?? 0) > Date.now()) return true;
-    const servedForMs = await runLuaScript<string, string, number>(this.redis, SERVED_FOR, { servedSet: this.keys.served(operation) }, {});
+    const servedForMs = await runLuaScript<string, string, number>(
+      this.redis,
+      SERVED_FOR,
+      { servedSet: this.keys.served(operation) },
+      {},
+    );
     if (servedForMs > 0) this.knownUntil.set(operation, Date.now() + servedForMs);
     return servedForMs > 0;
   }

@@ -24,7 +24,10 @@ type Verifier = (input: unknown, context: VerifyContext) => Promise<Verdict>;
  */
 const CLOCK_TOLERANCE_MS = 60 * 1000;
 
-const addMemberRecordInput = z.object({ params: z.object({ accountId: z.string() }), body: z.object({ points: z.number(), reason: z.string() }) });
+const addMemberRecordInput = z.object({
+  params: z.object({ accountId: z.string() }),
+  body: z.object({ points: z.number(), reason: z.string() }),
+});
 const startSessionInput = z.object({ body: z.object({ serverId: z.number(), accId: z.string() }) });
 
 const startedAfter = (timestamp: string | undefined, sentAt: number) =>
@@ -35,7 +38,10 @@ export const verifiers: Partial<Record<OperationName, Verifier>> = {
   addMemberRecord: async (input, { call, sentAt }) => {
     const { params, body } = addMemberRecordInput.parse(input);
     const records = await call('getMemberRecords', { params: { accountId: params.accountId } });
-    const match = records.find((r) => r.points === body.points && r.reason === body.reason && startedAfter(r.createdAt, sentAt));
+    const match = records.find(
+      (r) =>
+        r.points === body.points && r.reason === body.reason && startedAfter(r.createdAt, sentAt),
+    );
     return match ? { applied: true, data: [match] } : { applied: false };
   },
   /** Applied if the server runs a session started by the same account since the send. */

@@ -29,7 +29,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
 function wholeNumber(text: string, flag: string, rule: string, min: number, max: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`${flag} must be ${rule}`);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new UsageError(`${flag} must be ${rule}`);
   return value;
 }
 
@@ -38,7 +39,12 @@ function parseFlags(args: string[]) {
   try {
     ({ values } = parseArgs({
       args,
-      options: { once: { type: 'boolean' }, port: { type: 'string', default: '4545' }, 'window-ms': { type: 'string', default: '60000' }, help: { type: 'boolean' } },
+      options: {
+        once: { type: 'boolean' },
+        port: { type: 'string', default: '4545' },
+        'window-ms': { type: 'string', default: '60000' },
+        help: { type: 'boolean' },
+      },
     }));
   } catch (error) {
     // Node's message names the flag ("Unknown option '--prot'").
@@ -48,7 +54,13 @@ function parseFlags(args: string[]) {
     once: values.once ?? false,
     help: values.help ?? false,
     port: wholeNumber(values.port, '--port', 'a whole number from 0 to 65535', 0, 65_535),
-    windowMs: wholeNumber(values['window-ms'], '--window-ms', 'a whole number of ms (1 or more)', 1, Number.MAX_SAFE_INTEGER),
+    windowMs: wholeNumber(
+      values['window-ms'],
+      '--window-ms',
+      'a whole number of ms (1 or more)',
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
   };
 }
 
@@ -58,7 +70,9 @@ async function startEmulator(port: number, windowMs: number): Promise<CmsEmulato
     return await startCmsEmulator({ port, windowMs });
   } catch (error) {
     if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
-    throw new Error(`Port ${port} is taken (another sandbox or emulator?); pick another with --port, or --port 0 for a free one.`);
+    throw new Error(
+      `Port ${port} is taken (another sandbox or emulator?); pick another with --port, or --port 0 for a free one.`,
+    );
   }
 }
 
@@ -69,37 +83,71 @@ async function tour(queue: CmsQueue, life: Lifecycle) {
   const lookup = await life.wait(queue.submit('searchAccounts', { query: { discord: discordId } }));
   const found = await life.wait(lookup.result);
   const account = found.data.items[0]!;
-  console.log(`Discord user ${discordId} is ${account.accName} in the CMS (queued, eta ${seconds(lookup.etaMs)})`);
+  console.log(
+    `Discord user ${discordId} is ${account.accName} in the CMS (queued, eta ${seconds(lookup.etaMs)})`,
+  );
   const params = { accountId: account.accId };
-  const clock = await life.wait(queue.call('clockAccount', { params, body: { accId: account.accId, intention: 'in', type: 'patrol' } }));
-  const current = await life.wait(queue.call('getCurrentClockIn', { params, query: { accId: account.accId } }));
-  console.log(`Clocked ${account.accName} in (${clock === true ? 'already in' : clock.type}); Get Current Clock In now says: ${typeof current === 'string' ? current : `on duty since ${current.startTime}`}`);
-  const whitelisted = await life.wait(queue.call('verifyWhitelist', { params: { serverId: EXAMPLE.serverId }, body: { accId: account.accId } }));
+  const clock = await life.wait(
+    queue.call('clockAccount', {
+      params,
+      body: { accId: account.accId, intention: 'in', type: 'patrol' },
+    }),
+  );
+  const current = await life.wait(
+    queue.call('getCurrentClockIn', { params, query: { accId: account.accId } }),
+  );
+  console.log(
+    `Clocked ${account.accName} in (${clock === true ? 'already in' : clock.type}); Get Current Clock In now says: ${typeof current === 'string' ? current : `on duty since ${current.startTime}`}`,
+  );
+  const whitelisted = await life.wait(
+    queue.call('verifyWhitelist', {
+      params: { serverId: EXAMPLE.serverId },
+      body: { accId: account.accId },
+    }),
+  );
   console.log(`${whitelisted} may join game server ${EXAMPLE.serverId}.`);
 
   // Bulk work: more roster reads than the endpoint allows in a window. Nothing is refused or
   // sent early; each caller is told when its call will go.
   const limit = limitPerMinute('getRosterContents');
-  const burst = await life.wait(Promise.all(Array.from({ length: limit * 2 }, () => queue.submit('getRosterContents', { params: { rosterId: 1 } }, { priority: 'background' }))));
-  console.log(`Queued ${burst.length} roster reads (limit ${limit} per window, background work spread evenly): ETAs ${seconds(burst[0]!.etaMs)} to ${seconds(burst.at(-1)!.etaMs)}.`);
+  const burst = await life.wait(
+    Promise.all(
+      Array.from({ length: limit * 2 }, () =>
+        queue.submit('getRosterContents', { params: { rosterId: 1 } }, { priority: 'background' }),
+      ),
+    ),
+  );
+  console.log(
+    `Queued ${burst.length} roster reads (limit ${limit} per window, background work spread evenly): ETAs ${seconds(burst[0]!.etaMs)} to ${seconds(burst.at(-1)!.etaMs)}.`,
+  );
   return burst;
 }
 
 function totals(emulator: CmsEmulator): { sent: number; refused: number } {
   const rows = emulator.limiter.stats();
-  return { sent: rows.reduce((sum, row) => sum + row.requests, 0), refused: rows.reduce((sum, row) => sum + row.rateLimited, 0) };
+  return {
+    sent: rows.reduce((sum, row) => sum + row.requests, 0),
+    refused: rows.reduce((sum, row) => sum + row.rateLimited, 0),
+  };
 }
 
 async function main(): Promise<number> {
   // Signal handlers before anything starts; each part is registered while it starts.
-  const life = lifecycle({ onStepError: (error) => console.error(`sandbox: a part did not stop cleanly: ${(error as Error).message}`) });
+  const life = lifecycle({
+    onStepError: (error) =>
+      console.error(`sandbox: a part did not stop cleanly: ${(error as Error).message}`),
+  });
   try {
     const flags = parseFlags(process.argv.slice(2));
     if (flags.help) {
       console.log(USAGE);
       return 0;
     }
-    const redis = await life.start(startLocalRedis({ persist: false }), (r) => r.stop(), (r) => r.kill());
+    const redis = await life.start(
+      startLocalRedis({ persist: false }),
+      (r) => r.stop(),
+      (r) => r.kill(),
+    );
     const emulator = await life.start(startEmulator(flags.port, flags.windowMs), (e) => e.close());
     const config = loadConfig({
       ...process.env,
@@ -110,9 +158,15 @@ async function main(): Promise<number> {
       CMS_COMMUNITY_ID: SANDBOX_COMMUNITY_ID,
       CMS_RATE_WINDOW_MS: String(flags.windowMs),
     });
-    const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'sandbox', secrets: config.secrets });
+    const logger = createLogger({
+      level: process.env.LOG_LEVEL ?? 'warn',
+      name: 'sandbox',
+      secrets: config.secrets,
+    });
     // The tour and your own calls may use any operation: serve the whole catalog.
-    await life.start(startCmsWorkers(config, logger, { operations: 'all' }), (workers) => workers.close());
+    await life.start(startCmsWorkers(config, logger, { operations: 'all' }), (workers) =>
+      workers.close(),
+    );
     const { queue } = await life.start(startCmsQueue(config, logger), (started) => started.close());
 
     console.log(`Sandbox ready.

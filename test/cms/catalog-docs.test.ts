@@ -7,7 +7,11 @@ import { listOperations } from '../../src/cms/catalog/index.js';
 function documentedOperations(): Map<string, string> {
   const text = readFileSync(new URL('./fixtures/v2-operations.tsv', import.meta.url), 'utf8');
   const [header, ...rows] = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
-  assert.equal(header, 'operationId\tmethod\tpath\tlimitPerMinute', 'the fixture keeps its columns');
+  assert.equal(
+    header,
+    'operationId\tmethod\tpath\tlimitPerMinute',
+    'the fixture keeps its columns',
+  );
   return new Map(
     rows.map((row) => {
       const [name, method, path, limit] = row.split('\t');
@@ -21,9 +25,16 @@ describe('CMS catalog against the docs', () => {
     const documented = documentedOperations();
     assert.equal(documented.size, 57, 'the fixture holds every v2 operation once');
     const catalog = new Map(
-      listOperations().flatMap((op) => (op.version === 'v2' ? [[op.name as string, `${op.method} ${op.path} ${op.limitPerMinute}/min`] as const] : [])),
+      listOperations().flatMap((op) =>
+        op.version === 'v2'
+          ? [[op.name as string, `${op.method} ${op.path} ${op.limitPerMinute}/min`] as const]
+          : [],
+      ),
     );
     // One assertion over both tables names every drift at once: missing, extra or changed rows.
-    assert.deepEqual(Object.fromEntries([...catalog].sort()), Object.fromEntries([...documented].sort()));
+    assert.deepEqual(
+      Object.fromEntries([...catalog].sort()),
+      Object.fromEntries([...documented].sort()),
+    );
   });
 });

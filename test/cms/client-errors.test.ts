@@ -20,8 +20,17 @@ async function failure(promise: Promise<unknown>): Promise<CmsError> {
   assert.fail('expected the call to fail');
 }
 
-function clientFor(emulator: CmsEmulator, overrides: Partial<ConstructorParameters<typeof CmsClient>[0]> = {}): CmsClient {
-  return new CmsClient({ baseUrl: emulator.url, apiKey: emulator.apiKey, communityId: emulator.communityId, timeoutMs: 2_000, ...overrides });
+function clientFor(
+  emulator: CmsEmulator,
+  overrides: Partial<ConstructorParameters<typeof CmsClient>[0]> = {},
+): CmsClient {
+  return new CmsClient({
+    baseUrl: emulator.url,
+    apiKey: emulator.apiKey,
+    communityId: emulator.communityId,
+    timeoutMs: 2_000,
+    ...overrides,
+  });
 }
 
 describe('CMS client error paths', () => {
@@ -37,7 +46,9 @@ describe('CMS client error paths', () => {
   after(() => emulator.close());
 
   it('turns a wrong v2 key into an auth error (401 problem+json) without leaking the key', async () => {
-    const error = await failure(clientFor(emulator, { apiKey: 'wrong-key-123456' }).call('getAccount', account));
+    const error = await failure(
+      clientFor(emulator, { apiKey: 'wrong-key-123456' }).call('getAccount', account),
+    );
     assert.equal(error.kind, 'auth');
     assert.equal(error.status, 401);
     assert.equal(error.operation, 'getAccount');
@@ -46,14 +57,24 @@ describe('CMS client error paths', () => {
   });
 
   it('turns a wrong v1 key or community into the documented error line', async () => {
-    const badKey = await failure(clientFor(emulator, { apiKey: 'nope-nope-nope' }).call('v1.kickAccount', { data: [{ accId: EXAMPLE.accountId }] }));
+    const badKey = await failure(
+      clientFor(emulator, { apiKey: 'nope-nope-nope' }).call('v1.kickAccount', {
+        data: [{ accId: EXAMPLE.accountId }],
+      }),
+    );
     assert.equal(badKey.kind, 'auth');
     assert.equal(badKey.code, 'INVALID API KEY');
-    const badCommunity = await failure(clientFor(emulator, { communityId: 'someone-else' }).call('v1.getSubVersion', { data: [] }));
+    const badCommunity = await failure(
+      clientFor(emulator, { communityId: 'someone-else' }).call('v1.getSubVersion', { data: [] }),
+    );
     assert.equal(badCommunity.kind, 'auth');
     assert.equal(badCommunity.code, 'INVALID COMMUNITY ID');
     const stats = emulator.limiter.stats();
-    assert.equal(stats.length, 0, 'unauthenticated requests are not counted against the credential');
+    assert.equal(
+      stats.length,
+      0,
+      'unauthenticated requests are not counted against the credential',
+    );
   });
 
   it('reports 404 with the CMS detail, for v2 problems and v1 error lines', async () => {
@@ -62,23 +83,36 @@ describe('CMS client error paths', () => {
     assert.equal(v2.status, 404);
     assert.match(v2.detail, /No account matches/);
     assert.equal(v2.transient, false);
-    const v1 = await failure(client.call('v1.getComAccount', { data: [{ discord: '000000000000000001' }] }));
+    const v1 = await failure(
+      client.call('v1.getComAccount', { data: [{ discord: '000000000000000001' }] }),
+    );
     assert.equal(v1.status, 404);
     assert.equal(v1.code, 'API ID NOT LINKED TO AN ACCOUNT IN THIS COMMUNITY');
   });
 
   it('answers 429 with Retry-After past the limit, and admits again once the window slides', async () => {
-    for (let i = 0; i < 9; i += 1) await client.call('getRosterContents', { params: { rosterId: 1 } });
+    for (let i = 0; i < 9; i += 1)
+      await client.call('getRosterContents', { params: { rosterId: 1 } });
     const error = await failure(client.call('getRosterContents', { params: { rosterId: 1 } }));
     assert.equal(error.kind, 'rate-limited');
     assert.equal(error.status, 429);
-    assert.ok(error.retryAfterMs !== undefined && error.retryAfterMs >= 1000, 'Retry-After is whole seconds, at least 1');
+    assert.ok(
+      error.retryAfterMs !== undefined && error.retryAfterMs >= 1000,
+      'Retry-After is whole seconds, at least 1',
+    );
     // Another operation has its own budget.
     await client.call('getAccount', account);
     await new Promise((resolve) => setTimeout(resolve, 1_050));
     await client.call('getRosterContents', { params: { rosterId: 1 } });
     const stats = emulator.limiter.stats().find((s) => s.operation === 'getRosterContents');
-    assert.deepEqual({ requests: stats?.requests, rateLimited: stats?.rateLimited, maxInWindow: stats?.maxInWindow }, { requests: 11, rateLimited: 1, maxInWindow: 10 });
+    assert.deepEqual(
+      {
+        requests: stats?.requests,
+        rateLimited: stats?.rateLimited,
+        maxInWindow: stats?.maxInWindow,
+      },
+      { requests: 11, rateLimited: 1, maxInWindow: 10 },
+    );
   });
 
   it('blocks the whole credential after a 429 when a block is set', async () => {
@@ -91,7 +125,9 @@ describe('CMS client error paths', () => {
       const other = await failure(c.call('getCommunity', {}));
       assert.equal(other.kind, 'rate-limited', 'every operation of the credential is blocked');
       assert.ok(other.retryAfterMs! >= 1000 && other.retryAfterMs! <= 3000);
-      const stats = await (await fetch(`${blocking.url}/__emulator/stats`)).json() as { blockedCredentials: unknown[] };
+      const stats = (await (await fetch(`${blocking.url}/__emulator/stats`)).json()) as {
+        blockedCredentials: unknown[];
+      };
       assert.equal(stats.blockedCredentials.length, 1);
     } finally {
       await blocking.close();
@@ -111,7 +147,10 @@ describe('CMS client error paths', () => {
     emulator.faults.set({ latencyMs: 150, operations: ['getCommunity'] });
     const started = performance.now();
     await client.call('getCommunity', {});
-    assert.ok(performance.now() - started >= 145, 'the answer came no sooner than the added latency');
+    assert.ok(
+      performance.now() - started >= 145,
+      'the answer came no sooner than the added latency',
+    );
   });
 
   it('times out a request that never answers', async () => {
@@ -129,12 +168,17 @@ describe('CMS client error paths', () => {
     assert.equal(error.kind, 'invalid-response');
     assert.equal(error.operation, 'getAccount');
     assert.equal(error.field, 'data.accId');
-    assert.match(error.message, /getAccount: the CMS answer does not match the documented shape: data\.accId/);
+    assert.match(
+      error.message,
+      /getAccount: the CMS answer does not match the documented shape: data\.accId/,
+    );
   });
 
   it('rejects bad input before sending anything', async () => {
     const body = { accId: EXAMPLE.accountId, intention: 'sideways' as 'in', type: 'patrol' };
-    const error = await failure(client.call('clockAccount', { params: { accountId: EXAMPLE.accountId }, body }));
+    const error = await failure(
+      client.call('clockAccount', { params: { accountId: EXAMPLE.accountId }, body }),
+    );
     assert.equal(error.kind, 'invalid-input');
     assert.equal(error.field, 'input.body.intention');
     assert.equal(emulator.limiter.stats().length, 0, 'nothing reached the CMS');
@@ -142,13 +186,26 @@ describe('CMS client error paths', () => {
 
   it('reports a refused connection as a network error', async () => {
     const port = await freePort();
-    const error = await failure(new CmsClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', communityId: 'c', timeoutMs: 1000 }).call('getCommunity', {}));
+    const error = await failure(
+      new CmsClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        apiKey: 'k',
+        communityId: 'c',
+        timeoutMs: 1000,
+      }).call('getCommunity', {}),
+    );
     assert.equal(error.kind, 'network');
     assert.equal(error.transient, true);
   });
 
   it('round-trips through JSON, so a worker in another process can hand it back', () => {
-    const original = new CmsError({ kind: 'rate-limited', operation: 'getAccount', message: '429 Too Many Requests', status: 429, retryAfterMs: 4000 });
+    const original = new CmsError({
+      kind: 'rate-limited',
+      operation: 'getAccount',
+      message: '429 Too Many Requests',
+      status: 429,
+      retryAfterMs: 4000,
+    });
     const copy = CmsError.fromJSON(JSON.parse(JSON.stringify(original)));
     assert.deepEqual(copy.toJSON(), original.toJSON());
     assert.equal(copy.message, original.message);

@@ -22,7 +22,12 @@ describe('every catalog operation against the emulator, with the docs example in
 
   before(async () => {
     emulator = await startCmsEmulator();
-    client = new CmsClient({ baseUrl: emulator.url, apiKey: emulator.apiKey, communityId: emulator.communityId, timeoutMs: 5_000 });
+    client = new CmsClient({
+      baseUrl: emulator.url,
+      apiKey: emulator.apiKey,
+      communityId: emulator.communityId,
+      timeoutMs: 5_000,
+    });
   });
   after(() => emulator.close());
 
@@ -40,7 +45,11 @@ describe('every catalog operation against the emulator, with the docs example in
 
       // A v1 twin is counted in its v2 twin's budget row.
       const counted = emulator.limiter.stats().find((s) => s.operation === budgetName(op.name));
-      assert.deepEqual(counted?.requestsByOperation, { [op.name]: 1 }, 'the emulator saw exactly one request for the operation');
+      assert.deepEqual(
+        counted?.requestsByOperation,
+        { [op.name]: 1 },
+        'the emulator saw exactly one request for the operation',
+      );
       assert.equal(counted?.rateLimited, 0);
     });
   }

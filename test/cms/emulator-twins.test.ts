@@ -4,18 +4,27 @@ import { EXAMPLE } from '../../src/cms/catalog/examples.js';
 import { limitPerMinute } from '../../src/cms/catalog/index.js';
 import { CmsClient } from '../../src/cms/client.js';
 import type { CmsError } from '../../src/cms/errors.js';
-import { SlidingWindowRateLimiter, type OperationStats } from '../../src/cms/emulator/rate-limiter.js';
+import {
+  SlidingWindowRateLimiter,
+  type OperationStats,
+} from '../../src/cms/emulator/rate-limiter.js';
 import { startCmsEmulator, type CmsEmulator } from '../../src/cms/emulator/server.js';
 
 const account = { params: { accountId: EXAMPLE.accountId } };
 const comAccount = { data: [{ accId: EXAMPLE.accountId }] as [{ accId: string }] };
 
 function clientFor(emulator: CmsEmulator): CmsClient {
-  return new CmsClient({ baseUrl: emulator.url, apiKey: emulator.apiKey, communityId: emulator.communityId, timeoutMs: 2_000 });
+  return new CmsClient({
+    baseUrl: emulator.url,
+    apiKey: emulator.apiKey,
+    communityId: emulator.communityId,
+    timeoutMs: 2_000,
+  });
 }
 
 async function fillGetAccount(client: CmsClient): Promise<void> {
-  for (let i = 0; i < limitPerMinute('getAccount'); i += 1) await client.call('getAccount', account);
+  for (let i = 0; i < limitPerMinute('getAccount'); i += 1)
+    await client.call('getAccount', account);
 }
 
 describe('a v1 operation and its v2 twin in the emulator', () => {
@@ -32,7 +41,10 @@ describe('a v1 operation and its v2 twin in the emulator', () => {
 
     it('share one window: 27 getAccount, then v1.getComAccount is the 28th and answered 429', async () => {
       await fillGetAccount(client);
-      await assert.rejects(client.call('v1.getComAccount', comAccount), { kind: 'rate-limited', status: 429 });
+      await assert.rejects(client.call('v1.getComAccount', comAccount), {
+        kind: 'rate-limited',
+        status: 429,
+      });
       const v2Side = await client.call('getAccount', account).then(
         () => assert.fail('the v2 side should be full too'),
         (error: unknown) => error as CmsError,
@@ -44,11 +56,32 @@ describe('a v1 operation and its v2 twin in the emulator', () => {
       await client.call('v1.getComAccount', comAccount);
       for (let i = 0; i < 26; i += 1) await client.call('getAccount', account);
       await assert.rejects(client.call('getAccount', account), { kind: 'rate-limited' });
-      const stats = (await (await fetch(`${emulator.url}/__emulator/stats`)).json()) as { separateTwins: boolean; operations: OperationStats[] };
+      const stats = (await (await fetch(`${emulator.url}/__emulator/stats`)).json()) as {
+        separateTwins: boolean;
+        operations: OperationStats[];
+      };
       assert.equal(stats.separateTwins, false);
       assert.deepEqual(
-        stats.operations.map(({ operation, limit, requests, rateLimited, maxInWindow, requestsByOperation }) => ({ operation, limit, requests, rateLimited, maxInWindow, requestsByOperation })),
-        [{ operation: 'getAccount', limit: 27, requests: 28, rateLimited: 1, maxInWindow: 28, requestsByOperation: { 'v1.getComAccount': 1, getAccount: 27 } }],
+        stats.operations.map(
+          ({ operation, limit, requests, rateLimited, maxInWindow, requestsByOperation }) => ({
+            operation,
+            limit,
+            requests,
+            rateLimited,
+            maxInWindow,
+            requestsByOperation,
+          }),
+        ),
+        [
+          {
+            operation: 'getAccount',
+            limit: 27,
+            requests: 28,
+            rateLimited: 1,
+            maxInWindow: 28,
+            requestsByOperation: { 'v1.getComAccount': 1, getAccount: 27 },
+          },
+        ],
       );
     });
   });
@@ -59,7 +92,12 @@ describe('a v1 operation and its v2 twin in the emulator', () => {
       const client = clientFor(emulator);
       await fillGetAccount(client);
       await client.call('v1.getComAccount', comAccount);
-      const rows = emulator.limiter.stats().map(({ operation, limit, requests, rateLimited }) => ({ operation, limit, requests, rateLimited }));
+      const rows = emulator.limiter.stats().map(({ operation, limit, requests, rateLimited }) => ({
+        operation,
+        limit,
+        requests,
+        rateLimited,
+      }));
       assert.deepEqual(rows, [
         { operation: 'getAccount', limit: 27, requests: 27, rateLimited: 0 },
         { operation: 'v1.getComAccount', limit: 27, requests: 1, rateLimited: 0 },
@@ -70,18 +108,32 @@ describe('a v1 operation and its v2 twin in the emulator', () => {
   });
 
   it('refuses at start a v1 limit override for a twinned operation', async () => {
-    await assert.rejects(startCmsEmulator({ v1Limits: { 'v1.getComAccount': 5 } }), /"v1\.getComAccount" shares the budget of its v2 twin getAccount/);
+    await assert.rejects(
+      startCmsEmulator({ v1Limits: { 'v1.getComAccount': 5 } }),
+      /"v1\.getComAccount" shares the budget of its v2 twin getAccount/,
+    );
   });
 });
 
 describe('SlidingWindowRateLimiter with twins', () => {
   it('frees a shared slot for either twin once the oldest request slides out', () => {
     let now = 0;
-    const limiter = new SlidingWindowRateLimiter({ windowMs: 1_000, blockMs: 0, limitFor: () => 2, clock: () => now });
+    const limiter = new SlidingWindowRateLimiter({
+      windowMs: 1_000,
+      blockMs: 0,
+      limitFor: () => 2,
+      clock: () => now,
+    });
     assert.ok(limiter.admit('c', 'getAccount').admitted);
     now = 500;
     assert.ok(limiter.admit('c', 'v1.getComAccount').admitted);
-    assert.deepEqual(limiter.admit('c', 'getAccount'), { admitted: false, retryAfterMs: 500, blocked: false, budget: 'getAccount', limit: 2 });
+    assert.deepEqual(limiter.admit('c', 'getAccount'), {
+      admitted: false,
+      retryAfterMs: 500,
+      blocked: false,
+      budget: 'getAccount',
+      limit: 2,
+    });
     now = 1_000.5;
     assert.ok(limiter.admit('c', 'v1.getComAccount').admitted, 'the first request left the window');
     assert.equal(limiter.admit('c', 'getAccount').admitted, false, 'the second is still in it');

@@ -6,7 +6,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { operationNames } from '../../src/cms/catalog/index.js';
 import { BOT_OPERATIONS } from '../../src/cms/service/operations.js';
-import { ConfigError, dotEnvPath, loadConfig, loadDeployConfig, readDotEnv, type LoadOptions } from '../../src/config.js';
+import {
+  ConfigError,
+  dotEnvPath,
+  loadConfig,
+  loadDeployConfig,
+  readDotEnv,
+  type LoadOptions,
+} from '../../src/config.js';
 
 const cms = { CMS_COMMUNITY_ID: 'community-123', CMS_API_KEY: 'secret-api-key-value' };
 const discord = {
@@ -27,7 +34,8 @@ function problemsOf(load: () => unknown): string[] {
   assert.fail('expected a ConfigError');
 }
 
-const configProblems = (env: NodeJS.ProcessEnv, options?: LoadOptions) => problemsOf(() => loadConfig(env, options));
+const configProblems = (env: NodeJS.ProcessEnv, options?: LoadOptions) =>
+  problemsOf(() => loadConfig(env, options));
 const names = (problems: string[]) => problems.map((p) => p.split(':')[0]).sort();
 
 describe('configuration', () => {
@@ -38,8 +46,19 @@ describe('configuration', () => {
     assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
     assert.deepEqual(config.secrets, ['secret-api-key-value', 'secret.discord.token']);
     const { workerOperations, ...pacing } = config.pacing;
-    assert.deepEqual(pacing, { windowMs: 60_000, marginMs: 1_000, interactiveReserve: 0.1, maxAttempts: 4, retryBaseMs: 1_000, jobLockMs: 30_000 });
-    assert.deepEqual(workerOperations, [...BOT_OPERATIONS], "workers serve the bot's own operations by default");
+    assert.deepEqual(pacing, {
+      windowMs: 60_000,
+      marginMs: 1_000,
+      interactiveReserve: 0.1,
+      maxAttempts: 4,
+      retryBaseMs: 1_000,
+      jobLockMs: 30_000,
+    });
+    assert.deepEqual(
+      workerOperations,
+      [...BOT_OPERATIONS],
+      "workers serve the bot's own operations by default",
+    );
     assert.equal(config.discord.auditChannelId, '333333333333333333');
     assert.equal(config.sandbox, false);
     assert.equal(config.builtInCms, false);
@@ -48,7 +67,14 @@ describe('configuration', () => {
   it('asks the worker for the CMS side only, and the bot for Discord too, listing every problem at once', () => {
     assert.deepEqual(names(configProblems({})), ['CMS_API_KEY', 'CMS_COMMUNITY_ID']);
     const problems = configProblems({}, { discord: true });
-    assert.deepEqual(names(problems), ['AUDIT_CHANNEL_ID', 'CMS_API_KEY', 'CMS_COMMUNITY_ID', 'DISCORD_CLIENT_ID', 'DISCORD_GUILD_ID', 'DISCORD_TOKEN']);
+    assert.deepEqual(names(problems), [
+      'AUDIT_CHANNEL_ID',
+      'CMS_API_KEY',
+      'CMS_COMMUNITY_ID',
+      'DISCORD_CLIENT_ID',
+      'DISCORD_GUILD_ID',
+      'DISCORD_TOKEN',
+    ]);
     assert.ok(problems.every((p) => p.endsWith('is required')));
     // The worker ignores Discord settings entirely, even broken ones.
     assert.equal(loadConfig({ ...cms, DISCORD_GUILD_ID: 'my-guild' }).discord, null);
@@ -76,17 +102,35 @@ describe('configuration', () => {
     assert.ok(byName.LOG_LEVEL);
     assert.ok(problems.some((p) => /v1\.nothing.*not a v1 operation/.test(p)));
     assert.ok(problems.some((p) => /"banAccount" is not of the form/.test(p)));
-    assert.ok(problems.some((p) => /v1\.getComAccount" shares the budget of its v2 twin getAccount/.test(p)), 'a twinned v1 operation takes no override');
+    assert.ok(
+      problems.some((p) =>
+        /v1\.getComAccount" shares the budget of its v2 twin getAccount/.test(p),
+      ),
+      'a twinned v1 operation takes no override',
+    );
     assert.match(byName.CMS_WORKER_OPERATIONS!, /unknown: noSuchOperation/);
   });
 
   it('serves the whole catalog or a list of operations when asked', () => {
-    assert.equal(loadConfig({ ...production, CMS_WORKER_OPERATIONS: 'all' }).pacing.workerOperations.length, operationNames.length);
-    assert.deepEqual(loadConfig({ ...production, CMS_WORKER_OPERATIONS: 'getAccount, v1.kickAccount' }).pacing.workerOperations, ['getAccount', 'v1.kickAccount']);
+    assert.equal(
+      loadConfig({ ...production, CMS_WORKER_OPERATIONS: 'all' }).pacing.workerOperations.length,
+      operationNames.length,
+    );
+    assert.deepEqual(
+      loadConfig({ ...production, CMS_WORKER_OPERATIONS: 'getAccount, v1.kickAccount' }).pacing
+        .workerOperations,
+      ['getAccount', 'v1.kickAccount'],
+    );
   });
 
   it('never puts a secret value in its message', () => {
-    const env = { ...production, CMS_TIMEOUT_MS: 'x', DISCORD_TOKEN: 'short', REDIS_URL: 'ftp://secret-api-key-value', CMS_API_URL: 'https://u:url-password@cms.example' };
+    const env = {
+      ...production,
+      CMS_TIMEOUT_MS: 'x',
+      DISCORD_TOKEN: 'short',
+      REDIS_URL: 'ftp://secret-api-key-value',
+      CMS_API_URL: 'https://u:url-password@cms.example',
+    };
     const messageOf = (load: () => unknown) => {
       try {
         load();
@@ -99,14 +143,27 @@ describe('configuration', () => {
     assert.doesNotMatch(message, /secret-api-key-value|url-password/);
     assert.match(message, /REDIS_URL/);
     // A cross-check between two variables names them, not the URL it refused.
-    const window = messageOf(() => loadConfig({ ...cms, CMS_API_URL: env.CMS_API_URL, CMS_RATE_WINDOW_MS: '1000' }));
+    const window = messageOf(() =>
+      loadConfig({ ...cms, CMS_API_URL: env.CMS_API_URL, CMS_RATE_WINDOW_MS: '1000' }),
+    );
     assert.match(window, /CMS_RATE_WINDOW_MS/);
     assert.doesNotMatch(window, /url-password|cms\.example/);
   });
 
   it('counts the credentials in REDIS_URL and CMS_API_URL among the secrets', () => {
-    const config = loadConfig({ ...cms, REDIS_URL: 'redis://bot:p%40ss-word@redis.internal:6379', CMS_API_URL: 'https://proxy-token@cms-proxy.example' });
-    for (const secret of ['p%40ss-word', 'p@ss-word', 'bot:p%40ss-word', 'bot:p@ss-word', 'proxy-token']) assert.ok(config.secrets.includes(secret), secret);
+    const config = loadConfig({
+      ...cms,
+      REDIS_URL: 'redis://bot:p%40ss-word@redis.internal:6379',
+      CMS_API_URL: 'https://proxy-token@cms-proxy.example',
+    });
+    for (const secret of [
+      'p%40ss-word',
+      'p@ss-word',
+      'bot:p%40ss-word',
+      'bot:p@ss-word',
+      'proxy-token',
+    ])
+      assert.ok(config.secrets.includes(secret), secret);
     assert.ok(!config.secrets.includes('bot'), 'a user name next to a password is no secret');
   });
 
@@ -115,11 +172,21 @@ describe('configuration', () => {
     assert.equal(config.sandbox, true);
     assert.equal(config.builtInCms, true, 'no CMS_API_URL: the entry point starts the emulator');
     assert.equal(config.cms.baseUrl, '', 'until the emulator is up, there is nowhere to send');
-    assert.deepEqual([config.cms.communityId, config.cms.apiKey], ['sandbox-community', 'sandbox-api-key']);
+    assert.deepEqual(
+      [config.cms.communityId, config.cms.apiKey],
+      ['sandbox-community', 'sandbox-api-key'],
+    );
     assert.equal(config.discord, null);
 
     // An emulator of your own (npm run emulator), with its own credentials if you gave it some.
-    const own = loadConfig({ SANDBOX: 'yes', CMS_API_URL: 'http://127.0.0.1:4545/', CMS_API_KEY: 'k', CMS_COMMUNITY_ID: 'c', CMS_V1_LIMITS: 'v1.kickAccount=5, v1.banAccount=6', CMS_RATE_WINDOW_MS: '6000' });
+    const own = loadConfig({
+      SANDBOX: 'yes',
+      CMS_API_URL: 'http://127.0.0.1:4545/',
+      CMS_API_KEY: 'k',
+      CMS_COMMUNITY_ID: 'c',
+      CMS_V1_LIMITS: 'v1.kickAccount=5, v1.banAccount=6',
+      CMS_RATE_WINDOW_MS: '6000',
+    });
     assert.equal(own.builtInCms, false);
     assert.equal(own.cms.baseUrl, 'http://127.0.0.1:4545');
     assert.deepEqual([own.cms.communityId, own.cms.apiKey], ['c', 'k']);
@@ -127,8 +194,14 @@ describe('configuration', () => {
     assert.equal(own.pacing.marginMs, 100, 'the margin scales with a compressed window');
 
     // The sandbox key never goes to the real CMS.
-    assert.deepEqual(names(configProblems({ SANDBOX: 'true', CMS_API_URL: 'https://api.sonorancms.com' })), ['CMS_API_URL']);
-    assert.deepEqual(names(configProblems({ SANDBOX: 'false' })), ['CMS_API_KEY', 'CMS_COMMUNITY_ID']);
+    assert.deepEqual(
+      names(configProblems({ SANDBOX: 'true', CMS_API_URL: 'https://api.sonorancms.com' })),
+      ['CMS_API_URL'],
+    );
+    assert.deepEqual(names(configProblems({ SANDBOX: 'false' })), [
+      'CMS_API_KEY',
+      'CMS_COMMUNITY_ID',
+    ]);
   });
 
   it('refuses a window under a minute unless the CMS is on this machine', () => {
@@ -136,22 +209,59 @@ describe('configuration', () => {
     const [problem, ...others] = configProblems(short);
     assert.deepEqual(others, []);
     assert.match(problem!, /^CMS_RATE_WINDOW_MS: .*60000 ms.*CMS_API_URL.*blocked for an hour/);
-    for (const remote of ['https://cms.example.org', 'http://10.0.0.5:4545', 'http://127.0.0.1.example.org', 'http://[::2]:4545']) {
-      assert.deepEqual(names(configProblems({ ...short, CMS_API_URL: remote })), ['CMS_RATE_WINDOW_MS'], remote);
+    for (const remote of [
+      'https://cms.example.org',
+      'http://10.0.0.5:4545',
+      'http://127.0.0.1.example.org',
+      'http://[::2]:4545',
+    ]) {
+      assert.deepEqual(
+        names(configProblems({ ...short, CMS_API_URL: remote })),
+        ['CMS_RATE_WINDOW_MS'],
+        remote,
+      );
     }
-    for (const loopback of ['http://127.0.0.1:4545', 'http://127.8.9.10', 'http://localhost:4545', 'http://[::1]:4545']) {
-      assert.equal(loadConfig({ ...short, CMS_API_URL: loopback }).pacing.windowMs, 59_999, loopback);
+    for (const loopback of [
+      'http://127.0.0.1:4545',
+      'http://127.8.9.10',
+      'http://localhost:4545',
+      'http://[::1]:4545',
+    ]) {
+      assert.equal(
+        loadConfig({ ...short, CMS_API_URL: loopback }).pacing.windowMs,
+        59_999,
+        loopback,
+      );
     }
-    assert.equal(loadConfig({ SANDBOX: 'true', CMS_RATE_WINDOW_MS: '6000' }).pacing.windowMs, 6_000, 'the built-in emulator is local');
-    assert.equal(loadConfig({ ...cms, CMS_API_URL: 'https://cms.example.org', CMS_RATE_WINDOW_MS: '60000' }).pacing.windowMs, 60_000);
+    assert.equal(
+      loadConfig({ SANDBOX: 'true', CMS_RATE_WINDOW_MS: '6000' }).pacing.windowMs,
+      6_000,
+      'the built-in emulator is local',
+    );
+    assert.equal(
+      loadConfig({ ...cms, CMS_API_URL: 'https://cms.example.org', CMS_RATE_WINDOW_MS: '60000' })
+        .pacing.windowMs,
+      60_000,
+    );
   });
 
   it('asks deploy-commands for the bot token and application id only', () => {
     const guild = loadDeployConfig({ ...discord, CMS_TIMEOUT_MS: 'soon', AUDIT_CHANNEL_ID: '' });
-    assert.deepEqual(guild.discord, { token: 'secret.discord.token', clientId: '111111111111111111', guildId: '222222222222222222' });
+    assert.deepEqual(guild.discord, {
+      token: 'secret.discord.token',
+      clientId: '111111111111111111',
+      guildId: '222222222222222222',
+    });
     assert.deepEqual(guild.secrets, ['secret.discord.token']);
-    assert.equal(loadDeployConfig({ DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '111111111111111111' }).discord.guildId, null, 'no guild: global commands');
-    const problems = problemsOf(() => loadDeployConfig({ DISCORD_CLIENT_ID: 'my-app', DISCORD_GUILD_ID: '12' }));
+    assert.equal(
+      loadDeployConfig({ DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '111111111111111111' }).discord
+        .guildId,
+      null,
+      'no guild: global commands',
+    );
+    const problems = problemsOf(() =>
+      loadDeployConfig({ DISCORD_CLIENT_ID: 'my-app', DISCORD_GUILD_ID: '12' }),
+    );
     assert.deepEqual(names(problems), ['DISCORD_CLIENT_ID', 'DISCORD_GUILD_ID', 'DISCORD_TOKEN']);
     assert.ok(problems.every((p) => !/my-app|: 12/.test(p)));
   });

@@ -26,9 +26,15 @@ describe('logger', () => {
     const token = 'MTIzNDU2.discord.token.value';
     const logger = createLogger({ destination: out.stream, secrets: [apiKey, token] });
 
-    logger.info({ apiKey, request: { headers: { authorization: `Bearer ${apiKey}` } } }, 'calling the CMS');
+    logger.info(
+      { apiKey, request: { headers: { authorization: `Bearer ${apiKey}` } } },
+      'calling the CMS',
+    );
     logger.info({ config: { token, key: apiKey } }, 'starting');
-    logger.error({ err: new Error(`request failed for key ${apiKey}`) }, `could not log in with ${token}`);
+    logger.error(
+      { err: new Error(`request failed for key ${apiKey}`) },
+      `could not log in with ${token}`,
+    );
     logger.warn({ body: JSON.stringify({ id: 'c', key: apiKey }) }, 'v1 body');
 
     const text = out.text();
@@ -44,18 +50,39 @@ describe('logger', () => {
   it('redacts credential-named fields even when their value is not a known secret', () => {
     const out = capture();
     const logger = createLogger({ destination: out.stream });
-    logger.info({ password: 'hunter2', push: { key: 'some-other-community-key' }, headers: { authorization: 'Bot abc' } }, 'x');
-    const line = JSON.parse(out.text()) as { password: string; push: { key: string }; headers: { authorization: string } };
-    assert.deepEqual([line.password, line.push.key, line.headers.authorization], ['[redacted]', '[redacted]', '[redacted]']);
+    logger.info(
+      {
+        password: 'hunter2',
+        push: { key: 'some-other-community-key' },
+        headers: { authorization: 'Bot abc' },
+      },
+      'x',
+    );
+    const line = JSON.parse(out.text()) as {
+      password: string;
+      push: { key: string };
+      headers: { authorization: string };
+    };
+    assert.deepEqual(
+      [line.password, line.push.key, line.headers.authorization],
+      ['[redacted]', '[redacted]', '[redacted]'],
+    );
   });
 
   it('scrubs the credentials of every URL it writes, known secret or not', () => {
     const out = capture();
     const logger = createLogger({ destination: out.stream });
-    logger.info({ redis: 'redis://worker:pw1@10.1.2.3:6379/0', hook: 'https://tok3n@example.org/x' }, 'connecting to rediss://:p%40ss@cache:6380 and http://plain.example.org/a@b');
+    logger.info(
+      { redis: 'redis://worker:pw1@10.1.2.3:6379/0', hook: 'https://tok3n@example.org/x' },
+      'connecting to rediss://:p%40ss@cache:6380 and http://plain.example.org/a@b',
+    );
     const text = out.text();
     assert.doesNotMatch(text, /pw1|tok3n|p%40ss/);
-    assert.match(text, /redis:\/\/worker:\[redacted\]@10\.1\.2\.3:6379\/0/, 'the user and the host stay readable');
+    assert.match(
+      text,
+      /redis:\/\/worker:\[redacted\]@10\.1\.2\.3:6379\/0/,
+      'the user and the host stay readable',
+    );
     assert.match(text, /rediss:\/\/:\[redacted\]@cache:6380/);
     assert.match(text, /https:\/\/\[redacted\]@example\.org\/x/);
     assert.match(text, /http:\/\/plain\.example\.org\/a@b/, 'an @ in a path is not a credential');
@@ -77,24 +104,40 @@ describe('logger, with a password-protected Redis', () => {
     const port = new URL(redis.url).port;
     // A long password (scrubbed as a known secret too) and a short one (only the structural rules apply).
     for (const password of ['wrong-password-4567', 'pw9']) {
-      const config = loadConfig({ SANDBOX: 'true', REDIS_URL: `redis://default:${password}@127.0.0.1:${port}` });
+      const config = loadConfig({
+        SANDBOX: 'true',
+        REDIS_URL: `redis://default:${password}@127.0.0.1:${port}`,
+      });
       assert.ok(config.secrets.includes(password), 'the REDIS_URL password is one of the secrets');
       const out = capture();
       const logger = createLogger({ destination: out.stream, secrets: config.secrets });
       redisHealth(logger, config.redisUrl);
-      const connection = new Redis(config.redisUrl, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      const connection = new Redis(config.redisUrl, {
+        lazyConnect: true,
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+      });
       redisHealth(logger, config.redisUrl).watch(connection, 'test');
-      const failed = once(connection, 'error') as Promise<[Error & { command?: { args: string[] } }]>;
+      const failed = once(connection, 'error') as Promise<
+        [Error & { command?: { args: string[] } }]
+      >;
       connection.connect().catch(() => {});
       const [error] = await failed;
       connection.disconnect();
-      assert.deepEqual(error.command?.args, ['default', password], 'ioredis put the password in the error');
+      assert.deepEqual(
+        error.command?.args,
+        ['default', password],
+        'ioredis put the password in the error',
+      );
 
       logger.error({ err: error, url: config.redisUrl }, `could not use ${config.redisUrl}`);
       logger.warn({ nested: { err: error } }, 'again, one level down');
       const text = out.text();
       assert.match(text, /WRONGPASS/, 'the failure itself is logged');
-      assert.match(text, /refused the credentials \(WRONGPASS\); check the user and password in REDIS_URL/);
+      assert.match(
+        text,
+        /refused the credentials \(WRONGPASS\); check the user and password in REDIS_URL/,
+      );
       assert.match(text, /redis:\/\/default:\[redacted\]@127\.0\.0\.1/);
       assert.ok(!text.includes(password), `"${password}" appears in:\n${text}`);
     }

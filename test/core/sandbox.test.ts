@@ -22,7 +22,10 @@ describe('sandbox', () => {
     assert.equal(code, 0, output);
     assert.match(output, /Sandbox ready/);
     assert.match(output, /Discord user 734918273645019283 is Tom Brooks in the CMS/);
-    assert.match(output, /Clocked Tom Brooks in \(patrol\); Get Current Clock In now says: on duty since/);
+    assert.match(
+      output,
+      /Clocked Tom Brooks in \(patrol\); Get Current Clock In now says: on duty since/,
+    );
     assert.match(output, /Queued 18 roster reads \(limit 9 per window/);
     assert.match(output, /Tour done: 5 CMS requests sent, 0 refused for rate limits\./);
   });
@@ -130,7 +133,13 @@ describe('sandbox cleanup', () => {
       await run.until('Sandbox ready');
       const [redisPid] = run.redisServers();
       assert.ok(redisPid && alive(redisPid), 'its redis-server is running');
-      assert.equal(spawnSync('pgrep', ['-x', '-P', String(run.child.pid), 'redis-server']).stdout.toString().trim(), String(redisPid), 'as its child');
+      assert.equal(
+        spawnSync('pgrep', ['-x', '-P', String(run.child.pid), 'redis-server'])
+          .stdout.toString()
+          .trim(),
+        String(redisPid),
+        'as its child',
+      );
       assert.equal(run.leftFolders().length, 1);
 
       run.child.kill('SIGINT');

@@ -12,9 +12,21 @@ import { startCmsQueue } from '../../src/queue/index.js';
 function spawnWorker(env: Record<string, string>) {
   // Empty values count as unset and keep a developer's .env from filling these in.
   const unset = Object.fromEntries(
-    ['CMS_API_URL', 'CMS_API_KEY', 'CMS_COMMUNITY_ID', 'CMS_RATE_WINDOW_MS', 'DISCORD_TOKEN', 'DISCORD_CLIENT_ID', 'DISCORD_GUILD_ID', 'AUDIT_CHANNEL_ID'].map((name) => [name, '']),
+    [
+      'CMS_API_URL',
+      'CMS_API_KEY',
+      'CMS_COMMUNITY_ID',
+      'CMS_RATE_WINDOW_MS',
+      'DISCORD_TOKEN',
+      'DISCORD_CLIENT_ID',
+      'DISCORD_GUILD_ID',
+      'AUDIT_CHANNEL_ID',
+    ].map((name) => [name, '']),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { env: { ...process.env, ...unset, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    env: { ...process.env, ...unset, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   const waiters: { test: () => boolean; resolve: () => void }[] = [];
   const onData = (chunk: Buffer) => {
@@ -24,7 +36,11 @@ function spawnWorker(env: Record<string, string>) {
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const messages = () => output.split('\n').filter((line) => line.startsWith('{')).map((line) => (JSON.parse(line) as { msg: string }).msg);
+  const messages = () =>
+    output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
   return {
     child: child as ChildProcessWithoutNullStreams,
     output: () => output,
@@ -35,7 +51,9 @@ function spawnWorker(env: Record<string, string>) {
       new Promise<void>((resolve, reject) => {
         if (test()) return resolve();
         waiters.push({ test, resolve });
-        void exited.then(([code]) => reject(new Error(`the worker exited (${code}) before ${what}:\n${output}`)));
+        void exited.then(([code]) =>
+          reject(new Error(`the worker exited (${code}) before ${what}:\n${output}`)),
+        );
       }),
   };
 }
@@ -43,14 +61,28 @@ function spawnWorker(env: Record<string, string>) {
 describe('worker', () => {
   it('says once that Redis is unreachable, retries quietly, and stops at once on SIGTERM', async () => {
     const port = await freePort(); // nothing listens there
-    const worker = spawnWorker({ SANDBOX: 'true', LOG_LEVEL: 'debug', REDIS_URL: `redis://:hidden-redis-pass@127.0.0.1:${port}` });
+    const worker = spawnWorker({
+      SANDBOX: 'true',
+      LOG_LEVEL: 'debug',
+      REDIS_URL: `redis://:hidden-redis-pass@127.0.0.1:${port}`,
+    });
     const retries = () => worker.messages().filter((msg) => msg === 'retrying Redis').length;
     await worker.until(() => retries() >= 3, 'three retries');
 
-    const problems = worker.messages().filter((msg) => /Redis/.test(msg) && msg !== 'retrying Redis');
-    assert.deepEqual(problems, [`Redis at redis://:[redacted]@127.0.0.1:${port} is unreachable (ECONNREFUSED); is redis-server running? check REDIS_URL`]);
+    const problems = worker
+      .messages()
+      .filter((msg) => /Redis/.test(msg) && msg !== 'retrying Redis');
+    assert.deepEqual(problems, [
+      `Redis at redis://:[redacted]@127.0.0.1:${port} is unreachable (ECONNREFUSED); is redis-server running? check REDIS_URL`,
+    ]);
     // Retries are debug lines: at the default level (info) the outage is that one line.
-    assert.ok(worker.output().split('\n').filter((line) => line.includes('retrying Redis')).every((line) => line.includes('"level":20')));
+    assert.ok(
+      worker
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('retrying Redis'))
+        .every((line) => line.includes('"level":20')),
+    );
 
     const started = Date.now();
     worker.child.kill('SIGTERM');
@@ -64,11 +96,17 @@ describe('worker', () => {
     const redis = await startLocalRedis({ persist: false });
     const worker = spawnWorker({ SANDBOX: 'true', LOG_LEVEL: 'info', REDIS_URL: redis.url });
     const config = loadConfig({ SANDBOX: 'true', REDIS_URL: redis.url });
-    const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+    const logger = createLogger({
+      level: 'silent',
+      destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }),
+    });
     const { queue, close } = await startCmsQueue(config, logger);
     try {
       await worker.until(() => worker.messages().includes('CMS workers ready'), 'it was ready');
-      assert.ok(worker.messages().includes('SANDBOX: CMS calls go to the built-in CMS emulator'), worker.output());
+      assert.ok(
+        worker.messages().includes('SANDBOX: CMS calls go to the built-in CMS emulator'),
+        worker.output(),
+      );
       // One of the bot's own operations: a worker serves those by default.
       const departments = await queue.call('getDepartments', {});
       assert.ok(departments.length > 0);

@@ -16,14 +16,24 @@ import { isMainModule } from '../../src/main-module.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('deploy-commands', () => {
-  const requests: { method: string; path: string; authorization: string | undefined; body: unknown }[] = [];
+  const requests: {
+    method: string;
+    path: string;
+    authorization: string | undefined;
+    body: unknown;
+  }[] = [];
   let api = '';
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined;
-      requests.push({ method: req.method!, path: req.url!, authorization: req.headers.authorization, body });
+      requests.push({
+        method: req.method!,
+        path: req.url!,
+        authorization: req.headers.authorization,
+        body,
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? []));
     });
   });
@@ -37,30 +47,53 @@ describe('deploy-commands', () => {
 
   it("replaces the guild's commands with the registry's definitions, as the bot, needing no CMS settings", async () => {
     requests.length = 0;
-    const report = await runDeployCommands({ ...bot, DISCORD_GUILD_ID: '222222222222222222', CMS_TIMEOUT_MS: 'soon' }, api);
+    const report = await runDeployCommands(
+      { ...bot, DISCORD_GUILD_ID: '222222222222222222', CMS_TIMEOUT_MS: 'soon' },
+      api,
+    );
     assert.equal(requests.length, 1);
     const [request] = requests;
     assert.equal(request!.method, 'PUT');
-    assert.equal(request!.path, '/api/v10/applications/111111111111111111/guilds/222222222222222222/commands');
+    assert.equal(
+      request!.path,
+      '/api/v10/applications/111111111111111111/guilds/222222222222222222/commands',
+    );
     assert.equal(request!.authorization, 'Bot test-bot-token');
-    assert.deepEqual(request!.body, commands.map((c) => c.data.toJSON()));
-    assert.match(report, new RegExp(`^Registered ${commands.length} slash command\\(s\\) with guild 222222222222222222, replacing what was there: `));
+    assert.deepEqual(
+      request!.body,
+      commands.map((c) => c.data.toJSON()),
+    );
+    assert.match(
+      report,
+      new RegExp(
+        `^Registered ${commands.length} slash command\\(s\\) with guild 222222222222222222, replacing what was there: `,
+      ),
+    );
   });
 
   it('registers global commands when no guild is set', async () => {
     requests.length = 0;
     const report = await runDeployCommands(bot, api);
-    assert.deepEqual(requests.map((r) => `${r.method} ${r.path}`), ['PUT /api/v10/applications/111111111111111111/commands']);
+    assert.deepEqual(
+      requests.map((r) => `${r.method} ${r.path}`),
+      ['PUT /api/v10/applications/111111111111111111/commands'],
+    );
     assert.match(report, /with every guild \(global commands\)/);
   });
 
   it('lists every missing Discord setting at once, and asks for nothing else', async () => {
     requests.length = 0;
-    await assert.rejects(runDeployCommands({ DISCORD_CLIENT_ID: 'my-app' }, api), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.deepEqual(error.problems, ['DISCORD_TOKEN: is required', 'DISCORD_CLIENT_ID: must be a Discord id (17 to 20 digits)']);
-      return true;
-    });
+    await assert.rejects(
+      runDeployCommands({ DISCORD_CLIENT_ID: 'my-app' }, api),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.problems, [
+          'DISCORD_TOKEN: is required',
+          'DISCORD_CLIENT_ID: must be a Discord id (17 to 20 digits)',
+        ]);
+        return true;
+      },
+    );
     assert.equal(requests.length, 0);
   });
 });
@@ -87,11 +120,20 @@ describe('deploy-commands as a script', () => {
     mkdirSync(dirname(checkout));
     symlinkSync(root, checkout);
     // An invalid client id stops it before any request: it ran, and nothing reached Discord.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(checkout, 'deploy-commands.ts')], {
-      cwd: checkout,
-      env: { ...process.env, DISCORD_TOKEN: 'script-test-token', DISCORD_CLIENT_ID: 'not-an-id', DISCORD_GUILD_ID: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(checkout, 'deploy-commands.ts')],
+      {
+        cwd: checkout,
+        env: {
+          ...process.env,
+          DISCORD_TOKEN: 'script-test-token',
+          DISCORD_CLIENT_ID: 'not-an-id',
+          DISCORD_GUILD_ID: '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

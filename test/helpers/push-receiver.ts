@@ -8,7 +8,11 @@ export interface ReceivedPush {
 }
 
 /** A stand-in for the bot's push endpoint that records every event it is sent. */
-export async function startPushReceiver(): Promise<{ url: string; received: ReceivedPush[]; close: () => Promise<void> }> {
+export async function startPushReceiver(): Promise<{
+  url: string;
+  received: ReceivedPush[];
+  close: () => Promise<void>;
+}> {
   const received: ReceivedPush[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

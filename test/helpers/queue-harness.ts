@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
-import { startCmsEmulator, type CmsEmulator, type CmsEmulatorOptions } from '../../src/cms/emulator/server.js';
+import {
+  startCmsEmulator,
+  type CmsEmulator,
+  type CmsEmulatorOptions,
+} from '../../src/cms/emulator/server.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { Redis } from 'ioredis';
 import { QueueKeys, startCmsQueue, startCmsWorkers } from '../../src/queue/index.js';
@@ -30,9 +34,14 @@ export interface QueueHarness {
   stop(): Promise<void>;
 }
 
-export async function startQueueHarness(options: { emulator?: CmsEmulatorOptions; env?: Record<string, string> } = {}): Promise<QueueHarness> {
+export async function startQueueHarness(
+  options: { emulator?: CmsEmulatorOptions; env?: Record<string, string> } = {},
+): Promise<QueueHarness> {
   const redis = await startTestRedis();
-  const emulator = await startCmsEmulator({ apiKey: `test-key-${Math.random().toString(36).slice(2)}`, ...options.emulator });
+  const emulator = await startCmsEmulator({
+    apiKey: `test-key-${Math.random().toString(36).slice(2)}`,
+    ...options.emulator,
+  });
   const windowMs = options.emulator?.windowMs ?? 60_000;
   const env: Record<string, string> = {
     SANDBOX: 'true',
@@ -76,14 +85,23 @@ export async function startQueueHarness(options: { emulator?: CmsEmulatorOptions
     resetPacing: async () => {
       emulator.reset();
       const connection = redisClient();
-      const patterns = [`${keys.namespace}:sends:*`, `${keys.namespace}:wakeable:*`, `${keys.namespace}:*:limiter`];
+      const patterns = [
+        `${keys.namespace}:sends:*`,
+        `${keys.namespace}:wakeable:*`,
+        `${keys.namespace}:*:limiter`,
+      ];
       for (const pattern of patterns) {
         const found = await connection.keys(pattern);
         if (found.length > 0) await connection.del(...found);
       }
       await connection.del(keys.pause);
     },
-    logLines: () => lines.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>),
+    logLines: () =>
+      lines
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     startQueue: async () => {
       const started = await startCmsQueue(config, logger);
       closers.push(started.close);
@@ -91,7 +109,9 @@ export async function startQueueHarness(options: { emulator?: CmsEmulatorOptions
     },
     startWorkers: async (overrides = {}) => {
       // Tests call operations the bot does not: serve the whole catalog.
-      const started = await startCmsWorkers(loadConfig({ ...env, ...overrides }), logger, { operations: 'all' });
+      const started = await startCmsWorkers(loadConfig({ ...env, ...overrides }), logger, {
+        operations: 'all',
+      });
       closers.push(started.close);
       return started;
     },
@@ -107,13 +127,16 @@ export async function startQueueHarness(options: { emulator?: CmsEmulatorOptions
           output += chunk.toString();
           if (output.includes('CMS workers ready')) resolve();
         });
-        child.once('exit', (code) => reject(new Error(`worker process exited with ${code}: ${output}`)));
+        child.once('exit', (code) =>
+          reject(new Error(`worker process exited with ${code}: ${output}`)),
+        );
       });
       return child;
     },
     stop: async () => {
       client?.disconnect();
-      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const child of children)
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       for (const close of closers.reverse()) await close();
       await emulator.close();
       await redis.stop();
@@ -125,7 +148,11 @@ export function statsFor(emulator: CmsEmulator, operation: string) {
   return emulator.limiter.stats().find((row) => row.operation === operation);
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -10,7 +10,12 @@ import type { SentMarker } from '../../src/queue/sent-marker.js';
 import { SlotTimer } from '../../src/queue/slot-time.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 
-const settings = { windowMs: 60_000, marginMs: 1_000, interactiveReserve: 0.1, requestTimeoutMs: 10_000 };
+const settings = {
+  windowMs: 60_000,
+  marginMs: 1_000,
+  interactiveReserve: 0.1,
+  requestTimeoutMs: 10_000,
+};
 
 async function redisNow(redis: Redis): Promise<number> {
   const [seconds, micros] = await redis.time();
@@ -40,10 +45,26 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
     const limit = limitPerMinute('getAccount');
     for (let i = 0; i < limit; i += 1) {
       const operation = i % 2 === 0 ? 'getAccount' : 'v1.getComAccount';
-      assert.equal((await gate.acquire({ operation, priority: 'interactive', sendId: sendId() })).status, 'granted');
+      assert.equal(
+        (await gate.acquire({ operation, priority: 'interactive', sendId: sendId() })).status,
+        'granted',
+      );
     }
-    assert.equal((await gate.acquire({ operation: 'v1.getComAccount', priority: 'interactive', sendId: sendId() })).status, 'wait');
-    assert.equal((await gate.acquire({ operation: 'getAccount', priority: 'interactive', sendId: sendId() })).status, 'wait');
+    assert.equal(
+      (
+        await gate.acquire({
+          operation: 'v1.getComAccount',
+          priority: 'interactive',
+          sendId: sendId(),
+        })
+      ).status,
+      'wait',
+    );
+    assert.equal(
+      (await gate.acquire({ operation: 'getAccount', priority: 'interactive', sendId: sendId() }))
+        .status,
+      'wait',
+    );
     // Each operation keeps its own queue: both were put to sleep.
     assert.ok((await redis.pttl(keys.limiter(keys.queueName('getAccount')))) > 0);
     assert.ok((await redis.pttl(keys.limiter(keys.queueName('v1.getComAccount')))) > 0);
@@ -52,13 +73,32 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
   it('records a sent marker stamped with Redis time, and refuses the job again while it stands', async () => {
     const markerKey = keys.sentMarker('cms.createRsvp', '7');
     const marker = { key: markerKey, attempt: 1, worker: 'w1' };
-    const granted = await gate.acquire({ operation: 'createRsvp', priority: 'interactive', sendId: sendId(), jobId: '7', marker });
+    const granted = await gate.acquire({
+      operation: 'createRsvp',
+      priority: 'interactive',
+      sendId: sendId(),
+      jobId: '7',
+      marker,
+    });
     assert.equal(granted.status, 'granted');
     const stored = JSON.parse((await redis.get(markerKey))!) as SentMarker;
-    assert.equal(stored.at, Math.floor((granted as { sentAt: number }).sentAt), 'the grant time, in Redis time');
-    assert.deepEqual({ attempt: stored.attempt, worker: stored.worker }, { attempt: 1, worker: 'w1' });
+    assert.equal(
+      stored.at,
+      Math.floor((granted as { sentAt: number }).sentAt),
+      'the grant time, in Redis time',
+    );
+    assert.deepEqual(
+      { attempt: stored.attempt, worker: stored.worker },
+      { attempt: 1, worker: 'w1' },
+    );
 
-    const again = await gate.acquire({ operation: 'createRsvp', priority: 'interactive', sendId: sendId(), jobId: '7', marker });
+    const again = await gate.acquire({
+      operation: 'createRsvp',
+      priority: 'interactive',
+      sendId: sendId(),
+      jobId: '7',
+      marker,
+    });
     assert.equal(again.status, 'maybe-sent');
     assert.equal((again as { marker: SentMarker }).marker.at, stored.at);
   });
@@ -67,9 +107,15 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
     const id = sendId();
     await gate.acquire({ operation: 'getServers', priority: 'interactive', sendId: id });
     const log = keys.sendLog('getServers');
-    assert.ok(Number(await redis.zscore(log, id)) > (await redisNow(redis)) + 5_000, 'held until its timeout while in flight');
+    assert.ok(
+      Number(await redis.zscore(log, id)) > (await redisNow(redis)) + 5_000,
+      'held until its timeout while in flight',
+    );
     assert.deepEqual(await gate.settle('getServers', 'interactive', id), { missing: false });
-    assert.ok(Math.abs(Number(await redis.zscore(log, id)) - (await redisNow(redis))) < 1_000, 'logged at the answer');
+    assert.ok(
+      Math.abs(Number(await redis.zscore(log, id)) - (await redisNow(redis))) < 1_000,
+      'logged at the answer',
+    );
 
     // A process that stalled past its slot: the entry was pruned, the send happened all the same.
     await redis.zrem(log, id);
@@ -80,7 +126,13 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
   it('gives back a slot whose send never left, with its marker', async () => {
     const markerKey = keys.sentMarker('cms.createRsvp', '8');
     const id = sendId();
-    await gate.acquire({ operation: 'createRsvp', priority: 'background', sendId: id, jobId: '8', marker: { key: markerKey, attempt: 1, worker: 'w1' } });
+    await gate.acquire({
+      operation: 'createRsvp',
+      priority: 'background',
+      sendId: id,
+      jobId: '8',
+      marker: { key: markerKey, attempt: 1, worker: 'w1' },
+    });
     await gate.release('createRsvp', id, markerKey);
     assert.equal(await redis.zcard(keys.sendLog('createRsvp')), 0);
     assert.equal(await redis.zcard(keys.backgroundLog('createRsvp')), 0);
@@ -89,12 +141,30 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
 
   it('refuses a job past its deadline, or withdrawn, without taking a slot', async () => {
     const now = await redisNow(redis);
-    const late = await gate.acquire({ operation: 'getServers', priority: 'interactive', sendId: sendId(), jobId: '1', deadline: now - 1 });
+    const late = await gate.acquire({
+      operation: 'getServers',
+      priority: 'interactive',
+      sendId: sendId(),
+      jobId: '1',
+      deadline: now - 1,
+    });
     assert.equal(late.status, 'expired');
     const queue = new Queue(keys.queueName('getServers'), queueOptions(redis, keys));
-    const job = await queue.add('getServers', { operation: 'getServers', input: {}, priority: 'interactive', submitter: 's', attempt: 1 }, { priority: 1 });
-    assert.equal(await gate.withdraw('getServers', job.id!, keys.sentMarker(job.queueName, job.id!)), true);
-    const withdrawn = await gate.acquire({ operation: 'getServers', priority: 'interactive', sendId: sendId(), jobId: job.id! });
+    const job = await queue.add(
+      'getServers',
+      { operation: 'getServers', input: {}, priority: 'interactive', submitter: 's', attempt: 1 },
+      { priority: 1 },
+    );
+    assert.equal(
+      await gate.withdraw('getServers', job.id!, keys.sentMarker(job.queueName, job.id!)),
+      true,
+    );
+    const withdrawn = await gate.acquire({
+      operation: 'getServers',
+      priority: 'interactive',
+      sendId: sendId(),
+      jobId: job.id!,
+    });
     assert.equal(withdrawn.status, 'withdrawn');
     assert.equal(await redis.zcard(keys.sendLog('getServers')), 0);
     await queue.close();
@@ -102,9 +172,21 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
 
   it('does not withdraw a job a send was let through for', async () => {
     const queue = new Queue(keys.queueName('getServers'), queueOptions(redis, keys));
-    const job = await queue.add('getServers', { operation: 'getServers', input: {}, priority: 'interactive', submitter: 's', attempt: 1 }, { priority: 1 });
-    await gate.acquire({ operation: 'getServers', priority: 'interactive', sendId: sendId(), jobId: job.id! });
-    assert.equal(await gate.withdraw('getServers', job.id!, keys.sentMarker(job.queueName, job.id!)), false);
+    const job = await queue.add(
+      'getServers',
+      { operation: 'getServers', input: {}, priority: 'interactive', submitter: 's', attempt: 1 },
+      { priority: 1 },
+    );
+    await gate.acquire({
+      operation: 'getServers',
+      priority: 'interactive',
+      sendId: sendId(),
+      jobId: job.id!,
+    });
+    assert.equal(
+      await gate.withdraw('getServers', job.id!, keys.sentMarker(job.queueName, job.id!)),
+      false,
+    );
     await queue.close();
   });
 
@@ -114,21 +196,73 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
     for (let i = 0; i < limit - reserve; i += 1) {
       // Spaced background sends: clear the schedule so the share fills at once.
       await redis.del(keys.backgroundSchedule('getDepartments'));
-      assert.equal((await gate.acquire({ operation: 'getDepartments', priority: 'background', sendId: sendId() })).status, 'granted');
+      assert.equal(
+        (
+          await gate.acquire({
+            operation: 'getDepartments',
+            priority: 'background',
+            sendId: sendId(),
+          })
+        ).status,
+        'granted',
+      );
     }
     await redis.del(keys.backgroundSchedule('getDepartments'));
-    assert.equal((await gate.acquire({ operation: 'getDepartments', priority: 'background', sendId: sendId() })).status, 'wait', 'background has used its share');
+    assert.equal(
+      (
+        await gate.acquire({
+          operation: 'getDepartments',
+          priority: 'background',
+          sendId: sendId(),
+        })
+      ).status,
+      'wait',
+      'background has used its share',
+    );
     for (let i = 0; i < reserve; i += 1) {
-      assert.equal((await gate.acquire({ operation: 'getDepartments', priority: 'interactive', sendId: sendId() })).status, 'granted', 'the reserve is there');
+      assert.equal(
+        (
+          await gate.acquire({
+            operation: 'getDepartments',
+            priority: 'interactive',
+            sendId: sendId(),
+          })
+        ).status,
+        'granted',
+        'the reserve is there',
+      );
     }
-    assert.equal((await gate.acquire({ operation: 'getDepartments', priority: 'interactive', sendId: sendId() })).status, 'wait', 'and then the limit');
+    assert.equal(
+      (
+        await gate.acquire({
+          operation: 'getDepartments',
+          priority: 'interactive',
+          sendId: sendId(),
+        })
+      ).status,
+      'wait',
+      'and then the limit',
+    );
   });
 
   it('puts the queue to sleep when it must wait, wakeable by an interactive call only for background reasons', async () => {
     const queueName = keys.queueName('getRosterContents');
     // Background sends are spaced: the second must wait its turn, though the budget has room.
-    assert.equal((await gate.acquire({ operation: 'getRosterContents', priority: 'background', sendId: sendId() })).status, 'granted');
-    const spaced = await gate.acquire({ operation: 'getRosterContents', priority: 'background', sendId: sendId() });
+    assert.equal(
+      (
+        await gate.acquire({
+          operation: 'getRosterContents',
+          priority: 'background',
+          sendId: sendId(),
+        })
+      ).status,
+      'granted',
+    );
+    const spaced = await gate.acquire({
+      operation: 'getRosterContents',
+      priority: 'background',
+      sendId: sendId(),
+    });
     assert.equal(spaced.status, 'wait');
     // BullMQ sleeps a queue while its limiter key holds at least the limiter's max.
     assert.equal(await redis.get(keys.limiter(queueName)), String(Number.MAX_SAFE_INTEGER));
@@ -137,8 +271,22 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
     assert.equal(await redis.exists(keys.limiter(queueName)), 0, 'woken for the interactive call');
 
     // A full budget is no reason to wake: the interactive call could not go either.
-    for (let i = 0; i < limitPerMinute('getRosterContents'); i += 1) await gate.acquire({ operation: 'getRosterContents', priority: 'interactive', sendId: sendId() });
-    assert.equal((await gate.acquire({ operation: 'getRosterContents', priority: 'interactive', sendId: sendId() })).status, 'wait');
+    for (let i = 0; i < limitPerMinute('getRosterContents'); i += 1)
+      await gate.acquire({
+        operation: 'getRosterContents',
+        priority: 'interactive',
+        sendId: sendId(),
+      });
+    assert.equal(
+      (
+        await gate.acquire({
+          operation: 'getRosterContents',
+          priority: 'interactive',
+          sendId: sendId(),
+        })
+      ).status,
+      'wait',
+    );
     assert.equal(await gate.wake('getRosterContents'), false);
     assert.ok((await redis.pttl(keys.limiter(queueName))) > 1_000);
   });
@@ -146,7 +294,10 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
   it('keeps BullMQ event streams short', async () => {
     const queue = new Queue(keys.queueName('getServers'), queueOptions(redis, keys));
     await queue.waitUntilReady();
-    assert.equal(await redis.hget(`${keys.bullPrefix}:${queue.name}:meta`, 'opts.maxLenEvents'), '100');
+    assert.equal(
+      await redis.hget(`${keys.bullPrefix}:${queue.name}:meta`, 'opts.maxLenEvents'),
+      '100',
+    );
     await queue.close();
   });
 });

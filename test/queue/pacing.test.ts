@@ -12,8 +12,19 @@ interface Sent {
   result: CallResult<unknown>;
 }
 
-async function settle(operation: OperationName, priority: Priority, tickets: Ticket<unknown>[]): Promise<Sent[]> {
-  return Promise.all(tickets.map(async (t) => ({ operation, priority, jobId: Number(t.jobId), result: await t.result })));
+async function settle(
+  operation: OperationName,
+  priority: Priority,
+  tickets: Ticket<unknown>[],
+): Promise<Sent[]> {
+  return Promise.all(
+    tickets.map(async (t) => ({
+      operation,
+      priority,
+      jobId: Number(t.jobId),
+      result: await t.result,
+    })),
+  );
 }
 
 /** Sends of one (operation, priority), taken in submission order, must leave in that order. */
@@ -21,7 +32,8 @@ function fifoInversions(sent: Sent[]): number {
   const ordered = [...sent].sort((a, b) => a.jobId - b.jobId);
   let inversions = 0;
   for (let i = 1; i < ordered.length; i += 1) {
-    if (ordered[i]!.result.meta.dispatchedAt! < ordered[i - 1]!.result.meta.dispatchedAt!) inversions += 1;
+    if (ordered[i]!.result.meta.dispatchedAt! < ordered[i - 1]!.result.meta.dispatchedAt!)
+      inversions += 1;
   }
   return inversions;
 }
@@ -49,7 +61,11 @@ describe('pacing across three processes sharing one Redis', () => {
     const batches = await Promise.all(
       load.map(async ([operation, priority, count]) => {
         const input = operation === 'getRosterContents' ? { params: { rosterId: 1 } } : {};
-        const tickets = await Promise.all(Array.from({ length: count }, () => queue.submit(operation, input as never, { priority })));
+        const tickets = await Promise.all(
+          Array.from({ length: count }, () =>
+            queue.submit(operation, input as never, { priority }),
+          ),
+        );
         return settle(operation, priority, tickets);
       }),
     );
@@ -57,10 +73,22 @@ describe('pacing across three processes sharing one Redis', () => {
     for (const operation of ['getRosterContents', 'getDepartments'] as const) {
       const row = harness.emulator.limiter.stats().find((s) => s.operation === operation);
       assert.equal(row?.rateLimited, 0, `${operation}: the emulator never answered 429`);
-      assert.ok(row!.maxInWindow <= limitPerMinute(operation), `${operation}: ${row!.maxInWindow} in one window, limit ${limitPerMinute(operation)}`);
-      assert.equal(row?.maxInWindow, limitPerMinute(operation), `${operation}: saturation fills the window`);
+      assert.ok(
+        row!.maxInWindow <= limitPerMinute(operation),
+        `${operation}: ${row!.maxInWindow} in one window, limit ${limitPerMinute(operation)}`,
+      );
+      assert.equal(
+        row?.maxInWindow,
+        limitPerMinute(operation),
+        `${operation}: saturation fills the window`,
+      );
     }
-    for (const sent of batches) assert.equal(fifoInversions(sent), 0, `${sent[0]!.operation} ${sent[0]!.priority} left in submission order`);
+    for (const sent of batches)
+      assert.equal(
+        fifoInversions(sent),
+        0,
+        `${sent[0]!.operation} ${sent[0]!.priority} left in submission order`,
+      );
     assert.deepEqual(harness.emulator.limiter.blockedCredentials(), []);
   });
 
@@ -70,15 +98,23 @@ describe('pacing across three processes sharing one Redis', () => {
     const account = { params: { accountId: EXAMPLE.accountId } };
     const v1Account = { data: [{ accId: EXAMPLE.accountId }] as [{ accId: string }] };
     const calls = [
-      ...Array.from({ length: 30 }, () => queue.submit('getAccount', account, { priority: 'background' })),
-      ...Array.from({ length: 30 }, () => queue.submit('v1.getComAccount', v1Account, { priority: 'background' })),
+      ...Array.from({ length: 30 }, () =>
+        queue.submit('getAccount', account, { priority: 'background' }),
+      ),
+      ...Array.from({ length: 30 }, () =>
+        queue.submit('v1.getComAccount', v1Account, { priority: 'background' }),
+      ),
       ...Array.from({ length: 10 }, () => queue.submit('v1.getComAccount', v1Account)),
     ];
     await Promise.all((await Promise.all(calls)).map((ticket) => ticket.result));
     // The emulator meters the twins in one window, as the CMS may: its judgement is the one that counts.
     const row = harness.emulator.limiter.stats().find((s) => s.operation === 'getAccount');
     assert.equal(row?.rateLimited, 0, 'no 429');
-    assert.equal(row?.maxInWindow, limitPerMinute('getAccount'), 'the shared window filled, never overfilled');
+    assert.equal(
+      row?.maxInWindow,
+      limitPerMinute('getAccount'),
+      'the shared window filled, never overfilled',
+    );
     assert.deepEqual(row?.requestsByOperation, { getAccount: 30, 'v1.getComAccount': 40 });
   });
 
@@ -87,14 +123,29 @@ describe('pacing across three processes sharing one Redis', () => {
     const input = { params: { rosterId: 2 } } as never;
     // Start with empty windows instead of waiting the previous test's sends out.
     await harness.resetPacing();
-    const background = await Promise.all(Array.from({ length: 14 }, () => queue.submit('getRosterContents', input, { priority: 'background' })));
+    const background = await Promise.all(
+      Array.from({ length: 14 }, () =>
+        queue.submit('getRosterContents', input, { priority: 'background' }),
+      ),
+    );
     await Promise.all(background.slice(0, 8).map((t) => t.result));
-    const interactive = await Promise.all(Array.from({ length: 3 }, () => queue.submit('getRosterContents', input, { priority: 'interactive' })));
-    const interactiveSent = (await Promise.all(interactive.map((t) => t.result))).map((r) => r.meta.dispatchedAt!);
-    const laterBackground = (await Promise.all(background.slice(8).map((t) => t.result))).map((r) => r.meta.dispatchedAt!);
+    const interactive = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        queue.submit('getRosterContents', input, { priority: 'interactive' }),
+      ),
+    );
+    const interactiveSent = (await Promise.all(interactive.map((t) => t.result))).map(
+      (r) => r.meta.dispatchedAt!,
+    );
+    const laterBackground = (await Promise.all(background.slice(8).map((t) => t.result))).map(
+      (r) => r.meta.dispatchedAt!,
+    );
     // The interactive calls take the next slots (the reserved one first: see the gate's tests),
     // ahead of the six background jobs that were already waiting.
-    assert.ok(Math.max(...interactiveSent) < Math.min(...laterBackground), 'every interactive send precedes the waiting background sends');
+    assert.ok(
+      Math.max(...interactiveSent) < Math.min(...laterBackground),
+      'every interactive send precedes the waiting background sends',
+    );
     const row = harness.emulator.limiter.stats().find((s) => s.operation === 'getRosterContents');
     assert.equal(row?.rateLimited, 0);
   });

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CmsError } from '../../src/cms/errors.js';
-import { startQueueHarness, statsFor, waitFor, type QueueHarness } from '../helpers/queue-harness.js';
+import {
+  startQueueHarness,
+  statsFor,
+  waitFor,
+  type QueueHarness,
+} from '../helpers/queue-harness.js';
 
 describe('a Redis restart', () => {
   let harness: QueueHarness;
@@ -20,16 +25,28 @@ describe('a Redis restart', () => {
       return;
     }
     const { queue } = await harness.startQueue();
-    const tickets = await Promise.all(Array.from({ length: 30 }, () => queue.submit('getDepartments', {}, { priority: 'background' })));
-    await waitFor(() => (statsFor(harness.emulator, 'getDepartments')?.requests ?? 0) >= 12, 10_000, 'the first window of sends');
+    const tickets = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        queue.submit('getDepartments', {}, { priority: 'background' }),
+      ),
+    );
+    await waitFor(
+      () => (statsFor(harness.emulator, 'getDepartments')?.requests ?? 0) >= 12,
+      10_000,
+      'the first window of sends',
+    );
 
     await harness.redis.restart({ downMs: 500 });
     // The producer reconnects by itself; a submit succeeds again as soon as it has.
     let late: Awaited<ReturnType<typeof queue.submit<'getCommunity'>>> | undefined;
-    await waitFor(async () => {
-      late = await queue.submit('getCommunity', {}).catch(() => undefined);
-      return late !== undefined;
-    }, 10_000, 'the producer to reconnect');
+    await waitFor(
+      async () => {
+        late = await queue.submit('getCommunity', {}).catch(() => undefined);
+        return late !== undefined;
+      },
+      10_000,
+      'the producer to reconnect',
+    );
 
     const results = await Promise.all(tickets.map((t) => t.result));
     assert.equal(results.length, 30);
@@ -37,7 +54,10 @@ describe('a Redis restart', () => {
     const row = statsFor(harness.emulator, 'getDepartments');
     assert.equal(row?.rateLimited, 0, 'no 429 across the restart');
     assert.ok(row!.maxInWindow <= 13);
-    assert.ok(row!.requests >= 30 && row!.requests <= 31, `each call sent once (a read caught mid-flight may be sent twice): ${row!.requests}`);
+    assert.ok(
+      row!.requests >= 30 && row!.requests <= 31,
+      `each call sent once (a read caught mid-flight may be sent twice): ${row!.requests}`,
+    );
   });
 
   it('makes submitting fail fast and clearly while Redis is down', async (t) => {
@@ -57,6 +77,14 @@ describe('a Redis restart', () => {
     });
     assert.ok(Date.now() - started < 1_500, 'the caller hears before Redis is back');
     await restarting;
-    await waitFor(() => queue.call('getCommunity', {}).then(() => true, () => false), 10_000, 'Redis to be back');
+    await waitFor(
+      () =>
+        queue.call('getCommunity', {}).then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+      'Redis to be back',
+    );
   });
 });

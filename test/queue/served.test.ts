@@ -21,7 +21,7 @@ describe('which operations a process serves', () => {
   });
   after(() => harness.stop());
 
-  it('runs workers for the bot\'s own operations only, in at most 30 Redis connections with its queue', async () => {
+  it("runs workers for the bot's own operations only, in at most 30 Redis connections with its queue", async () => {
     const before = await connectedClients(harness);
     const workers = await startCmsWorkers(harness.config, harness.logger);
     const queue = await startCmsQueue(harness.config, harness.logger);
@@ -30,14 +30,19 @@ describe('which operations a process serves', () => {
     assert.ok(opened <= 30, `a bot process opens ${opened} Redis connections`);
 
     // A call nobody serves fails at once, clearly, instead of waiting forever.
-    await assert.rejects(queue.queue.submit('getRosterContents', { params: { rosterId: 1 } }), (error: unknown) => {
-      assert.ok(error instanceof CmsError);
-      assert.equal(error.kind, 'no-worker');
-      assert.match(error.message, /no CMS worker process serves this operation/);
-      return true;
-    });
+    await assert.rejects(
+      queue.queue.submit('getRosterContents', { params: { rosterId: 1 } }),
+      (error: unknown) => {
+        assert.ok(error instanceof CmsError);
+        assert.equal(error.kind, 'no-worker');
+        assert.match(error.message, /no CMS worker process serves this operation/);
+        return true;
+      },
+    );
     assert.equal(statsFor(harness.emulator, 'getRosterContents'), undefined);
-    const account = await queue.queue.call('searchAccounts', { query: { discord: EXAMPLE.discordId } });
+    const account = await queue.queue.call('searchAccounts', {
+      query: { discord: EXAMPLE.discordId },
+    });
     assert.equal(account.items.length, 1);
 
     await workers.close();
@@ -50,11 +55,20 @@ describe('which operations a process serves', () => {
   it('tells waiting callers the truth when it closes: a write may still happen, a read can be asked again', async () => {
     const { queue, close } = await startCmsQueue(harness.config, harness.logger);
     // Announced by a worker that never takes the jobs: they wait.
-    await new ServedOperations(harness.redisClient(), harness.keys).announce('a-silent-worker', ['createRsvp', 'getCommunity']);
-    const write = await queue.submit('createRsvp', { params: { eventId: EXAMPLE.eventId }, body: { accId: EXAMPLE.accountId } });
+    await new ServedOperations(harness.redisClient(), harness.keys).announce('a-silent-worker', [
+      'createRsvp',
+      'getCommunity',
+    ]);
+    const write = await queue.submit('createRsvp', {
+      params: { eventId: EXAMPLE.eventId },
+      body: { accId: EXAMPLE.accountId },
+    });
     const read = await queue.submit('getCommunity', {});
     await close();
     await assert.rejects(write.result, (error: CmsError) => error.kind === 'uncertain');
-    await assert.rejects(read.result, (error: CmsError) => error.kind === 'network' && error.transient);
+    await assert.rejects(
+      read.result,
+      (error: CmsError) => error.kind === 'network' && error.transient,
+    );
   });
 });

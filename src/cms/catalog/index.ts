@@ -17,7 +17,15 @@ import { rosterOperations } from './v2/rosters.js';
 import { serverOperations } from './v2/servers.js';
 import { sessionOperations } from './v2/sessions.js';
 
-export type { HttpMethod, Operation, Section, V1Input, V1Operation, V2Input, V2Operation } from './operation.js';
+export type {
+  HttpMethod,
+  Operation,
+  Section,
+  V1Input,
+  V1Operation,
+  V2Input,
+  V2Operation,
+} from './operation.js';
 
 /**
  * Every operation of the Sonoran CMS API, keyed by name: the v2 operation ids, and `v1.*`
@@ -74,7 +82,9 @@ export function listOperations(): (Operation & { name: OperationName })[] {
  */
 export function budgetName(name: OperationName): OperationName {
   const operation = getOperation(name);
-  return operation.version === 'v1' && operation.limitLike !== null ? (operation.limitLike as OperationName) : name;
+  return operation.version === 'v1' && operation.limitLike !== null
+    ? (operation.limitLike as OperationName)
+    : name;
 }
 
 /**
@@ -83,15 +93,19 @@ export function budgetName(name: OperationName): OperationName {
  * its twin's documented budget, and one budget cannot have two limits.
  */
 export function v1LimitOverrideProblem(name: string): string | null {
-  if (!isOperationName(name) || getOperation(name).version !== 'v1') return `"${name}" is not a v1 operation of the catalog`;
+  if (!isOperationName(name) || getOperation(name).version !== 'v1')
+    return `"${name}" is not a v1 operation of the catalog`;
   const budget = budgetName(name);
-  if (budget !== name) return `"${name}" shares the budget of its v2 twin ${budget} (${limitPerMinute(budget)}/min) and takes no override`;
+  if (budget !== name)
+    return `"${name}" shares the budget of its v2 twin ${budget} (${limitPerMinute(budget)}/min) and takes no override`;
   return null;
 }
 
 /** Throws one error naming every override that `v1LimitOverrideProblem` refuses. */
 export function assertV1LimitOverrides(v1Overrides: Readonly<Record<string, number>>): void {
-  const problems = Object.keys(v1Overrides).map(v1LimitOverrideProblem).filter((problem) => problem !== null);
+  const problems = Object.keys(v1Overrides)
+    .map(v1LimitOverrideProblem)
+    .filter((problem) => problem !== null);
   if (problems.length > 0) throw new Error(`Invalid v1 limit override: ${problems.join('; ')}`);
 }
 
@@ -101,7 +115,10 @@ export function assertV1LimitOverrides(v1Overrides: Readonly<Record<string, numb
  * Throws when `v1Overrides` holds an override `v1LimitOverrideProblem` refuses, so a bad one
  * fails loudly wherever limits are read instead of being ignored in one place.
  */
-export function limitPerMinute(name: OperationName, v1Overrides: Readonly<Record<string, number>> = {}): number {
+export function limitPerMinute(
+  name: OperationName,
+  v1Overrides: Readonly<Record<string, number>> = {},
+): number {
   assertV1LimitOverrides(v1Overrides);
   const operation = getOperation(name);
   if (operation.version === 'v2') return operation.limitPerMinute;

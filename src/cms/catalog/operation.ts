@@ -1,7 +1,16 @@
 import type { z } from 'zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type Section = 'general' | 'accounts' | 'servers' | 'events' | 'forms' | 'rosters' | 'disciplinary' | 'erlc' | 'sessions';
+export type Section =
+  | 'general'
+  | 'accounts'
+  | 'servers'
+  | 'events'
+  | 'forms'
+  | 'rosters'
+  | 'disciplinary'
+  | 'erlc'
+  | 'sessions';
 
 /** What a caller hands the client for a v2 operation: route parameters, query string and JSON body. */
 export interface V2Input {
@@ -31,7 +40,10 @@ interface OperationCommon<I extends z.ZodType, O extends z.ZodType> {
   example: z.input<I>;
 }
 
-export interface V2Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> extends OperationCommon<I, O> {
+export interface V2Operation<
+  I extends z.ZodType = z.ZodType,
+  O extends z.ZodType = z.ZodType,
+> extends OperationCommon<I, O> {
   version: 'v2';
   method: HttpMethod;
   /** Path with `{param}` placeholders, e.g. `/v2/community/accounts/{accountId}`. */
@@ -40,7 +52,10 @@ export interface V2Operation<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
   successStatus: 200 | 201 | 204;
 }
 
-export interface V1Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> extends OperationCommon<I, O> {
+export interface V1Operation<
+  I extends z.ZodType = z.ZodType,
+  O extends z.ZodType = z.ZodType,
+> extends OperationCommon<I, O> {
   version: 'v1';
   /** Every v1 call is a POST to this path. */
   path: string;
@@ -59,11 +74,16 @@ export interface V1Operation<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
 
 export type Operation = V2Operation | V1Operation;
 
-type V2Definition<I extends z.ZodType<V2Input>, O extends z.ZodType> = Omit<V2Operation<I, O>, 'version' | 'idempotent' | 'successStatus'> &
+type V2Definition<I extends z.ZodType<V2Input>, O extends z.ZodType> = Omit<
+  V2Operation<I, O>,
+  'version' | 'idempotent' | 'successStatus'
+> &
   Partial<Pick<V2Operation<I, O>, 'idempotent' | 'successStatus'>>;
 
 /** A v2 operation. Reads (GET) and whole-value replacements (PUT) are idempotent unless said otherwise. */
-export function v2<I extends z.ZodType<V2Input>, O extends z.ZodType>(definition: V2Definition<I, O>): V2Operation<I, O> {
+export function v2<I extends z.ZodType<V2Input>, O extends z.ZodType>(
+  definition: V2Definition<I, O>,
+): V2Operation<I, O> {
   return {
     version: 'v2',
     idempotent: definition.method === 'GET' || definition.method === 'PUT',
@@ -72,10 +92,15 @@ export function v2<I extends z.ZodType<V2Input>, O extends z.ZodType>(definition
   };
 }
 
-type V1Definition<I extends z.ZodType<V1Input>, O extends z.ZodType> = Omit<V1Operation<I, O>, 'version' | 'idempotent' | 'answers'> &
+type V1Definition<I extends z.ZodType<V1Input>, O extends z.ZodType> = Omit<
+  V1Operation<I, O>,
+  'version' | 'idempotent' | 'answers'
+> &
   Partial<Pick<V1Operation<I, O>, 'idempotent' | 'answers'>>;
 
 /** A v1 operation. Idempotent only when said so: every v1 call is a POST. */
-export function v1<I extends z.ZodType<V1Input>, O extends z.ZodType>(definition: V1Definition<I, O>): V1Operation<I, O> {
+export function v1<I extends z.ZodType<V1Input>, O extends z.ZodType>(
+  definition: V1Definition<I, O>,
+): V1Operation<I, O> {
   return { version: 'v1', idempotent: false, answers: 'json', ...definition };
 }

@@ -12,8 +12,17 @@ export const nonEmpty = z.string().min(1);
 export const timestamp = z.string();
 
 // Query strings and path segments arrive as text; these accept the typed value or its text form.
-export const textInt = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
-export const textBool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+export const textInt = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
+export const textBool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false']).transform((v) => v === 'true'),
+]);
 export const textPositiveInt = textInt.pipe(z.number().int().positive());
 
 export const clockRow = z.looseObject({
@@ -232,7 +241,9 @@ export const erlcPlayer = z.looseObject({
   Callsign: z.string().optional(),
   Team: z.string(),
   Actioned: z.unknown().nullable().optional(),
-  Location: z.looseObject({ LocationX: z.number(), LocationY: z.number(), LocationZ: z.number() }).optional(),
+  Location: z
+    .looseObject({ LocationX: z.number(), LocationY: z.number(), LocationZ: z.number() })
+    .optional(),
 });
 
 /** v1 "User Identification": the account is found by any one of these. */
@@ -249,9 +260,12 @@ const lookupKeys = Object.keys(accountLookupShape) as (keyof typeof accountLooku
 export function withAccountLookup<S extends z.ZodRawShape>(shape: S) {
   return z
     .strictObject({ ...accountLookupShape, ...shape })
-    .refine((value) => lookupKeys.some((key) => (value as Record<string, unknown>)[key] !== undefined), {
-      message: `identify the account with one of: ${lookupKeys.join(', ')}`,
-    });
+    .refine(
+      (value) => lookupKeys.some((key) => (value as Record<string, unknown>)[key] !== undefined),
+      {
+        message: `identify the account with one of: ${lookupKeys.join(', ')}`,
+      },
+    );
 }
 
 /** The v1 account object (Get Com Account and the ACCOUNT_UPDATED push event). */

@@ -33,11 +33,18 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, JSON.stringify(body), { 'content-type': 'application/json' });
 }
 
-export async function handleAdminRequest(emulator: CmsEmulator, req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): Promise<void> {
+export async function handleAdminRequest(
+  emulator: CmsEmulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  rawBody: string,
+): Promise<void> {
   const path = url.pathname.slice('/__emulator'.length);
   const method = req.method ?? 'GET';
   const body = parseJsonOrUndefined(rawBody) ?? {};
-  const invalid = (error: z.ZodError) => json(res, 400, { error: describeIssue(error, 'body').text });
+  const invalid = (error: z.ZodError) =>
+    json(res, 400, { error: describeIssue(error, 'body').text });
 
   if (method === 'GET' && path === '/stats') {
     return json(res, 200, {
@@ -64,7 +71,9 @@ export async function handleAdminRequest(emulator: CmsEmulator, req: IncomingMes
     if (method === 'DELETE') return json(res, 200, emulator.faults.clear());
     if (method === 'PUT' || method === 'POST') {
       const parsed = faultSettingsSchema.partial().safeParse(body);
-      return parsed.success ? json(res, 200, emulator.faults.set(parsed.data)) : invalid(parsed.error);
+      return parsed.success
+        ? json(res, 200, emulator.faults.set(parsed.data))
+        : invalid(parsed.error);
     }
   }
   if (method === 'GET' && path === '/push/idle') {

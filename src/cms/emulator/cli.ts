@@ -33,8 +33,11 @@ block (and forgets rate-limit history); POST /__emulator/reset also reseeds the 
 
 function parseV1Limits(text: string | undefined): Record<string, number> {
   const parsed = v1LimitsSchema.safeParse(text ?? '');
-  if (!parsed.success) throw new Error(`--v1-limits: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
-  const refused = Object.keys(parsed.data).map(v1LimitOverrideProblem).filter((problem) => problem !== null);
+  if (!parsed.success)
+    throw new Error(`--v1-limits: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  const refused = Object.keys(parsed.data)
+    .map(v1LimitOverrideProblem)
+    .filter((problem) => problem !== null);
   if (refused.length > 0) throw new Error(`--v1-limits: ${refused.join('; ')}`);
   return parsed.data;
 }
@@ -42,7 +45,8 @@ function parseV1Limits(text: string | undefined): Record<string, number> {
 function number(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} must be a non-negative number, got "${value}"`);
+  if (!Number.isFinite(parsed) || parsed < 0)
+    throw new Error(`--${name} must be a non-negative number, got "${value}"`);
   return parsed;
 }
 
@@ -91,8 +95,12 @@ async function main(): Promise<void> {
   console.log(`  CMS_API_URL=${emulator.url}`);
   console.log(`  CMS_COMMUNITY_ID=${emulator.communityId}`);
   console.log(`  CMS_API_KEY=${emulator.apiKey}`);
-  const twins = emulator.limiter.separateTwins ? 'v1 twins metered apart' : 'v1 twins share their v2 budget';
-  console.log(`  window ${emulator.limiter.windowMs} ms, block ${emulator.limiter.blockMs / 1000} s, ${twins}; stats at ${emulator.url}/__emulator/stats`);
+  const twins = emulator.limiter.separateTwins
+    ? 'v1 twins metered apart'
+    : 'v1 twins share their v2 budget';
+  console.log(
+    `  window ${emulator.limiter.windowMs} ms, block ${emulator.limiter.blockMs / 1000} s, ${twins}; stats at ${emulator.url}/__emulator/stats`,
+  );
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
   };

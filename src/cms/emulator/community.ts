@@ -230,13 +230,21 @@ export class Community {
     const { accounts } = this.data;
     const accId = lookup.accId ?? lookup.accountId;
     if (accId !== undefined) return accounts.find((a) => a.accId === accId);
-    if (lookup.username !== undefined) return accounts.find((a) => a.username.toLowerCase() === lookup.username!.toLowerCase());
-    if (lookup.uniqueId !== undefined) return accounts.find((a) => a.uniqueId === Number(lookup.uniqueId));
+    if (lookup.username !== undefined)
+      return accounts.find((a) => a.username.toLowerCase() === lookup.username!.toLowerCase());
+    if (lookup.uniqueId !== undefined)
+      return accounts.find((a) => a.uniqueId === Number(lookup.uniqueId));
     const discord = lookup.discord ?? lookup.discordId;
-    if (discord !== undefined) return accounts.find((a) => this.identifierValue(a, 'discord') === discord);
+    if (discord !== undefined)
+      return accounts.find((a) => this.identifierValue(a, 'discord') === discord);
     // An API id is any verified identifier's value (Discord id, Steam hex, Roblox id, ...).
     const apiId = lookup.apiId;
-    if (apiId !== undefined) return accounts.find((a) => a.identifiers.some((i) => i.verified && (i.value === apiId || `${i.type}:${i.value}` === apiId)));
+    if (apiId !== undefined)
+      return accounts.find((a) =>
+        a.identifiers.some(
+          (i) => i.verified && (i.value === apiId || `${i.type}:${i.value}` === apiId),
+        ),
+      );
     return undefined;
   }
 
@@ -244,10 +252,13 @@ export class Community {
   requireAccount(lookup: AccountLookup): Account {
     const account = this.findAccount(lookup);
     if (account) return account;
-    const byApiId = lookup.apiId !== undefined || lookup.discord !== undefined || lookup.discordId !== undefined;
+    const byApiId =
+      lookup.apiId !== undefined || lookup.discord !== undefined || lookup.discordId !== undefined;
     throw notFound(
       `No account matches ${describeLookup(lookup)}.`,
-      byApiId ? 'API ID NOT LINKED TO AN ACCOUNT IN THIS COMMUNITY' : 'NO ACCOUNT FOUND UNDER GIVEN PARAMETERS IN THIS COMMUNITY',
+      byApiId
+        ? 'API ID NOT LINKED TO AN ACCOUNT IN THIS COMMUNITY'
+        : 'NO ACCOUNT FOUND UNDER GIVEN PARAMETERS IN THIS COMMUNITY',
     );
   }
 
@@ -257,7 +268,9 @@ export class Community {
 
   /** v2 lists API ids as "type:value"; v1 lists the bare values. */
   activeApiIds(account: Account, style: 'typed' | 'bare' = 'typed'): string[] {
-    return account.identifiers.filter((i) => i.verified).map((i) => (style === 'typed' ? `${i.type}:${i.value}` : i.value));
+    return account.identifiers
+      .filter((i) => i.verified)
+      .map((i) => (style === 'typed' ? `${i.type}:${i.value}` : i.value));
   }
 
   isActiveMember(account: Account): boolean {
@@ -265,16 +278,29 @@ export class Community {
   }
 
   /** Applies set, then add, then remove (remove wins over add, as the v1 docs say). */
-  changeRanks(account: Account, change: { set?: string[]; add?: string[]; remove?: string[] }): void {
-    const unknown = [...(change.set ?? []), ...(change.add ?? []), ...(change.remove ?? [])].filter((id) => !this.findRank(id));
-    if (unknown.length > 0) throw badRequest(`Unknown rank id(s): ${unknown.join(', ')}.`, 'INVALID RANK ID');
+  changeRanks(
+    account: Account,
+    change: { set?: string[]; add?: string[]; remove?: string[] },
+  ): void {
+    const unknown = [...(change.set ?? []), ...(change.add ?? []), ...(change.remove ?? [])].filter(
+      (id) => !this.findRank(id),
+    );
+    if (unknown.length > 0)
+      throw badRequest(`Unknown rank id(s): ${unknown.join(', ')}.`, 'INVALID RANK ID');
     const previous = [...account.ranks];
     let ranks = change.set ? [...change.set] : [...account.ranks];
     for (const id of change.add ?? []) if (!ranks.includes(id)) ranks.push(id);
     ranks = ranks.filter((id) => !(change.remove ?? []).includes(id));
     account.ranks = ranks;
     if (!sameMembers(previous, ranks)) {
-      this.data.rankChanges.push({ undoId: this.newId(), accId: account.accId, previousRanks: previous, currentRanks: [...ranks], logId: this.newId(), undone: false });
+      this.data.rankChanges.push({
+        undoId: this.newId(),
+        accId: account.accId,
+        previousRanks: previous,
+        currentRanks: [...ranks],
+        logId: this.newId(),
+        undone: false,
+      });
       this.notify('ACCOUNT_UPDATED', account);
     }
   }
@@ -303,7 +329,12 @@ export class Community {
   }
 
   /** Field changes made by the admin API, as if staff edited the account in the web panel. */
-  updateAccount(account: Account, changes: Partial<Pick<Account, 'accName' | 'comName' | 'callsign' | 'comStatus' | 'archived'>> & { ranks?: string[] }): void {
+  updateAccount(
+    account: Account,
+    changes: Partial<
+      Pick<Account, 'accName' | 'comName' | 'callsign' | 'comStatus' | 'archived'>
+    > & { ranks?: string[] },
+  ): void {
     const { ranks, ...fields } = changes;
     Object.assign(account, fields);
     if (ranks) this.changeRanks(account, { set: ranks });
@@ -327,12 +358,21 @@ export class Community {
   }
 
   requireClockInType(type: string): void {
-    if (!this.data.clockInTypes.some((t) => t.id === type)) throw badRequest(`Unknown clock-in type "${type}".`);
+    if (!this.data.clockInTypes.some((t) => t.id === type))
+      throw badRequest(`Unknown clock-in type "${type}".`);
   }
 
   clockIn(accId: string, type: string): ClockRow {
     this.requireClockInType(type);
-    const row: ClockRow = { id: this.newId(), accId, startTime: this.now(), endTime: null, completed: false, notes: [], type };
+    const row: ClockRow = {
+      id: this.newId(),
+      accId,
+      startTime: this.now(),
+      endTime: null,
+      completed: false,
+      notes: [],
+      type,
+    };
     this.data.clockRows.push(row);
     return row;
   }
@@ -357,14 +397,18 @@ export class Community {
 
   isWhitelisted(account: Account, server: Server): boolean {
     if (!this.isActiveMember(account)) return false;
-    return server.whitelistRanks.length === 0 || account.ranks.some((rank) => server.whitelistRanks.includes(rank));
+    return (
+      server.whitelistRanks.length === 0 ||
+      account.ranks.some((rank) => server.whitelistRanks.includes(rank))
+    );
   }
 
   // Disciplinary ----------------------------------------------------------------------------------
 
   requireRecord(recordId: string): DisciplinaryRecord {
     const record = this.data.records.find((r) => r.id === recordId);
-    if (!record) throw notFound(`Disciplinary record ${recordId} does not exist.`, 'MEMBER NOT FOUND');
+    if (!record)
+      throw notFound(`Disciplinary record ${recordId} does not exist.`, 'MEMBER NOT FOUND');
     return record;
   }
 
@@ -380,7 +424,17 @@ export class Community {
       points,
       reason,
       metadata,
-      history: { [at]: { action: 'init', points, reason, metadata, timestamp: at, source: 'api', sourceId: 'api-request' } },
+      history: {
+        [at]: {
+          action: 'init',
+          points,
+          reason,
+          metadata,
+          timestamp: at,
+          source: 'api',
+          sourceId: 'api-request',
+        },
+      },
       createdAt: at,
       updatedAt: null,
     };
@@ -388,21 +442,34 @@ export class Community {
     return record;
   }
 
-  updateRecord(record: DisciplinaryRecord, change: { points?: number; reason?: string; status?: boolean }): DisciplinaryRecord {
+  updateRecord(
+    record: DisciplinaryRecord,
+    change: { points?: number; reason?: string; status?: boolean },
+  ): DisciplinaryRecord {
     const at = this.now();
     Object.assign(record, change, { updatedAt: at });
-    record.history[at] = { action: 'update', ...change, timestamp: at, source: 'api', sourceId: 'api-request' };
+    record.history[at] = {
+      action: 'update',
+      ...change,
+      timestamp: at,
+      source: 'api',
+      sourceId: 'api-request',
+    };
     return record;
   }
 
   memberPoints(accId: string): number {
-    return this.data.records.filter((r) => r.accId === accId && r.status).reduce((sum, r) => sum + r.points, 0);
+    return this.data.records
+      .filter((r) => r.accId === accId && r.status)
+      .reduce((sum, r) => sum + r.points, 0);
   }
 
   // Sessions ----------------------------------------------------------------------------------------
 
   runningSession(serverId: number): Session | undefined {
-    return this.data.sessions.find((s) => s.serverId === serverId && s.sysStatus && !s.endedAt && !s.cancelledBy);
+    return this.data.sessions.find(
+      (s) => s.serverId === serverId && s.sysStatus && !s.endedAt && !s.cancelledBy,
+    );
   }
 }
 
@@ -411,8 +478,10 @@ function sameMembers(a: string[], b: string[]): boolean {
 }
 
 function describeLookup(lookup: AccountLookup): string {
-  return Object.entries(lookup)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${String(value)}`)
-    .join(', ') || 'no identifier';
+  return (
+    Object.entries(lookup)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `${key}=${String(value)}`)
+      .join(', ') || 'no identifier'
+  );
 }

@@ -29,7 +29,10 @@ export type FaultAction = 'error' | 'hang' | 'malformed' | null;
 export class Faults {
   private settings: FaultSettings = faultSettingsSchema.parse({});
 
-  constructor(initial: Partial<FaultSettings> = {}, private readonly random: () => number = Math.random) {
+  constructor(
+    initial: Partial<FaultSettings> = {},
+    private readonly random: () => number = Math.random,
+  ) {
     this.set(initial);
   }
 
@@ -44,7 +47,10 @@ export class Faults {
   }
 
   current(): FaultSettings {
-    return { ...this.settings, operations: this.settings.operations && [...this.settings.operations] };
+    return {
+      ...this.settings,
+      operations: this.settings.operations && [...this.settings.operations],
+    };
   }
 
   /** The latency and the fault (if any) for one request to `operation`. */
@@ -61,7 +67,13 @@ export class Faults {
     }
     const roll = this.random();
     const action: FaultAction =
-      roll < errorRate ? 'error' : roll < errorRate + hangRate ? 'hang' : roll < errorRate + hangRate + malformedRate ? 'malformed' : null;
+      roll < errorRate
+        ? 'error'
+        : roll < errorRate + hangRate
+          ? 'hang'
+          : roll < errorRate + hangRate + malformedRate
+            ? 'malformed'
+            : null;
     return { latencyMs, action };
   }
 }

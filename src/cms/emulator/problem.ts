@@ -16,7 +16,11 @@ export class CmsProblem extends Error {
   }
 }
 
-export const badRequest = (detail: string, v1Text?: string) => new CmsProblem(400, 'Bad Request', detail, v1Text);
-export const notFound = (detail: string, v1Text?: string, v1Status?: number) => new CmsProblem(404, 'Not Found', detail, v1Text, v1Status);
-export const conflict = (detail: string, v1Text?: string, v1Status?: number) => new CmsProblem(409, 'Conflict', detail, v1Text, v1Status);
-export const forbidden = (detail: string, v1Text?: string) => new CmsProblem(403, 'Forbidden', detail, v1Text);
+export const badRequest = (detail: string, v1Text?: string) =>
+  new CmsProblem(400, 'Bad Request', detail, v1Text);
+export const notFound = (detail: string, v1Text?: string, v1Status?: number) =>
+  new CmsProblem(404, 'Not Found', detail, v1Text, v1Status);
+export const conflict = (detail: string, v1Text?: string, v1Status?: number) =>
+  new CmsProblem(409, 'Conflict', detail, v1Text, v1Status);
+export const forbidden = (detail: string, v1Text?: string) =>
+  new CmsProblem(403, 'Forbidden', detail, v1Text);

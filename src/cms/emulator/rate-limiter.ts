@@ -79,7 +79,9 @@ export class SlidingWindowRateLimiter {
 
   /** The budget an operation spends in this limiter. */
   budgetOf(operation: string): string {
-    return this.options.separateTwins || !isOperationName(operation) ? operation : budgetName(operation);
+    return this.options.separateTwins || !isOperationName(operation)
+      ? operation
+      : budgetName(operation);
   }
 
   admit(credential: string, operation: string): Admission {
@@ -94,7 +96,13 @@ export class SlidingWindowRateLimiter {
     const blockedUntil = this.blockedUntil.get(credential) ?? 0;
     if (blockedUntil > now) {
       window.rateLimited += 1;
-      return { admitted: false, retryAfterMs: blockedUntil - now, blocked: true, budget: window.operation, limit: window.limit };
+      return {
+        admitted: false,
+        retryAfterMs: blockedUntil - now,
+        blocked: true,
+        budget: window.operation,
+        limit: window.limit,
+      };
     }
 
     dropExpired(window.admitted, now - this.options.windowMs);
@@ -105,22 +113,36 @@ export class SlidingWindowRateLimiter {
         this.blockedUntil.set(credential, now + this.options.blockMs);
         return { ...refusal, retryAfterMs: this.options.blockMs, blocked: true };
       }
-      return { ...refusal, retryAfterMs: window.admitted[0]! + this.options.windowMs - now, blocked: false };
+      return {
+        ...refusal,
+        retryAfterMs: window.admitted[0]! + this.options.windowMs - now,
+        blocked: false,
+      };
     }
     window.admitted.push(now);
     return { admitted: true };
   }
 
   stats(): OperationStats[] {
-    return [...this.windows.values()].map(({ credential, operation, limit, requests, rateLimited, maxInWindow, requestsByOperation }) => ({
-      credential,
-      operation,
-      limit,
-      requests,
-      rateLimited,
-      maxInWindow,
-      requestsByOperation: { ...requestsByOperation },
-    }));
+    return [...this.windows.values()].map(
+      ({
+        credential,
+        operation,
+        limit,
+        requests,
+        rateLimited,
+        maxInWindow,
+        requestsByOperation,
+      }) => ({
+        credential,
+        operation,
+        limit,
+        requests,
+        rateLimited,
+        maxInWindow,
+        requestsByOperation: { ...requestsByOperation },
+      }),
+    );
   }
 
   blockedCredentials(): { credential: string; remainingMs: number }[] {
@@ -140,7 +162,17 @@ export class SlidingWindowRateLimiter {
     let window = this.windows.get(key);
     if (!window) {
       const limit = this.options.limitFor(budget);
-      window = { credential, operation: budget, limit, requestsByOperation: {}, admitted: [], arrivals: [], requests: 0, rateLimited: 0, maxInWindow: 0 };
+      window = {
+        credential,
+        operation: budget,
+        limit,
+        requestsByOperation: {},
+        admitted: [],
+        arrivals: [],
+        requests: 0,
+        rateLimited: 0,
+        maxInWindow: 0,
+      };
       this.windows.set(key, window);
     }
     return window;

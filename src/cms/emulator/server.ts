@@ -67,7 +67,10 @@ interface V2Route {
 function v2Routes(): V2Route[] {
   return operationNames
     .map((name) => ({ name, operation: getOperation(name) }))
-    .filter((entry): entry is { name: OperationName; operation: V2Operation } => entry.operation.version === 'v2')
+    .filter(
+      (entry): entry is { name: OperationName; operation: V2Operation } =>
+        entry.operation.version === 'v2',
+    )
     .map(({ name, operation }) => {
       const paramNames = [...operation.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
       const pattern = new RegExp(`^${operation.path.replace(/\{\w+\}/g, '([^/]+)')}$`);
@@ -112,7 +115,12 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
       const view = v1AccountView(fresh, account);
       const discordId = fresh.identifierValue(account, 'discord');
       // ACCOUNT_UPDATED carries the whole v1 account; kicked and banned carry the two ids.
-      push?.send(change, change === 'ACCOUNT_UPDATED' ? { discordId, ...view } : { discordId, accountId: account.accId });
+      push?.send(
+        change,
+        change === 'ACCOUNT_UPDATED'
+          ? { discordId, ...view }
+          : { discordId, accountId: account.accId },
+      );
     });
     return fresh;
   }
@@ -131,14 +139,23 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
       const detail = admission.blocked
         ? `Rate limit exceeded; this credential is blocked for ${retryAfter} s.`
         : `Rate limit of ${admission.limit} requests per window exceeded for ${admission.budget}.`;
-      problem(new CmsProblem(429, 'Too Many Requests', detail, 'TOO MANY REQUESTS'), { 'retry-after': retryAfter });
+      problem(new CmsProblem(429, 'Too Many Requests', detail, 'TOO MANY REQUESTS'), {
+        'retry-after': retryAfter,
+      });
       return;
     }
     const fault = faults.draw(name);
     if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
     if (fault.action === 'error') {
       const status = faults.current().errorStatus;
-      problem(new CmsProblem(status, STATUS_CODES[status] ?? 'Server Error', 'Injected failure: the CMS is temporarily unavailable.', 'SERVICE UNAVAILABLE'));
+      problem(
+        new CmsProblem(
+          status,
+          STATUS_CODES[status] ?? 'Server Error',
+          'Injected failure: the CMS is temporarily unavailable.',
+          'SERVICE UNAVAILABLE',
+        ),
+      );
       return;
     }
 
@@ -146,7 +163,14 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
     const parsed = operation.input.safeParse(input);
     if (!parsed.success) {
       const { text } = describeIssue(parsed.error, '');
-      problem(new CmsProblem(400, 'Bad Request', `Invalid request: ${text}`, `INVALID REQUEST DATA: ${text}`));
+      problem(
+        new CmsProblem(
+          400,
+          'Bad Request',
+          `Invalid request: ${text}`,
+          `INVALID REQUEST DATA: ${text}`,
+        ),
+      );
       return;
     }
     let data: unknown;
@@ -155,7 +179,14 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
     } catch (error) {
       if (error instanceof CmsProblem) return problem(error);
       options.logger?.error({ err: error, operation: name }, 'emulator handler failed');
-      return problem(new CmsProblem(500, 'Internal Server Error', 'The emulator failed to serve this request.', 'INTERNAL ERROR'));
+      return problem(
+        new CmsProblem(
+          500,
+          'Internal Server Error',
+          'The emulator failed to serve this request.',
+          'INTERNAL ERROR',
+        ),
+      );
     }
     if (fault.action === 'hang') {
       // The write happened; the answer never comes.
@@ -166,48 +197,106 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
     reply(fault.action === 'malformed' ? { corrupted: true } : data);
   }
 
-  async function serveV2(route: V2Route, match: RegExpExecArray, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function serveV2(
+    route: V2Route,
+    match: RegExpExecArray,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<void> {
     const path = url.pathname;
     const problem = (p: CmsProblem, headers: Record<string, string> = {}) =>
-      send(res, p.status, JSON.stringify({ type: 'about:blank', title: p.title, status: p.status, detail: p.detail, instance: path }), {
-        'content-type': 'application/problem+json',
-        ...headers,
-      });
+      send(
+        res,
+        p.status,
+        JSON.stringify({
+          type: 'about:blank',
+          title: p.title,
+          status: p.status,
+          detail: p.detail,
+          instance: path,
+        }),
+        {
+          'content-type': 'application/problem+json',
+          ...headers,
+        },
+      );
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
-      return problem(new CmsProblem(401, 'Unauthorized', 'A valid API key is required as a Bearer token.'), { 'www-authenticate': 'Bearer' });
+      return problem(
+        new CmsProblem(401, 'Unauthorized', 'A valid API key is required as a Bearer token.'),
+        { 'www-authenticate': 'Bearer' },
+      );
     }
     const input: Record<string, unknown> = {};
     if (route.paramNames.length > 0) {
-      input.params = Object.fromEntries(route.paramNames.map((key, index) => [key, decodeURIComponent(match[index + 1]!)]));
+      input.params = Object.fromEntries(
+        route.paramNames.map((key, index) => [key, decodeURIComponent(match[index + 1]!)]),
+      );
     }
     if (url.searchParams.size > 0) input.query = Object.fromEntries(url.searchParams);
     const raw = await readBody(req);
     if (raw.length > 0 && route.operation.method !== 'GET') {
       const body = parseJsonOrUndefined(raw);
-      if (body === undefined) return problem(new CmsProblem(400, 'Bad Request', 'The request body is not valid JSON.'));
+      if (body === undefined)
+        return problem(new CmsProblem(400, 'Bad Request', 'The request body is not valid JSON.'));
       input.body = body;
     }
-    await serve(route.name, input, res, (data) => {
-      if (route.operation.successStatus === 204) return send(res, 204, '', {});
-      const envelope = { success: true, data, meta: { timestamp: new Date().toISOString(), path } };
-      send(res, route.operation.successStatus, JSON.stringify(envelope), { 'content-type': 'application/json' });
-    }, problem);
+    await serve(
+      route.name,
+      input,
+      res,
+      (data) => {
+        if (route.operation.successStatus === 204) return send(res, 204, '', {});
+        const envelope = {
+          success: true,
+          data,
+          meta: { timestamp: new Date().toISOString(), path },
+        };
+        send(res, route.operation.successStatus, JSON.stringify(envelope), {
+          'content-type': 'application/json',
+        });
+      },
+      problem,
+    );
   }
 
-  async function serveV1(route: { name: OperationName; operation: V1Operation }, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function serveV1(
+    route: { name: OperationName; operation: V1Operation },
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const problem = (p: CmsProblem, headers: Record<string, string> = {}) =>
-      send(res, p.v1Status, p.v1Text ?? p.detail.toUpperCase(), { 'content-type': 'text/plain; charset=utf-8', ...headers });
-    const body = parseJsonOrUndefined(await readBody(req)) as { id?: unknown; key?: unknown; type?: unknown; data?: unknown } | undefined;
-    if (!body || typeof body !== 'object') return problem(new CmsProblem(400, 'Bad Request', 'INVALID REQUEST', 'INVALID REQUEST'));
-    if (body.key !== apiKey) return problem(new CmsProblem(400, 'Bad Request', 'INVALID API KEY', 'INVALID API KEY'));
-    if (body.id !== communityId) return problem(new CmsProblem(400, 'Bad Request', 'INVALID COMMUNITY ID', 'INVALID COMMUNITY ID'));
-    if (body.type !== route.operation.type) return problem(new CmsProblem(400, 'Bad Request', 'INVALID REQUEST TYPE', 'INVALID REQUEST TYPE'));
+      send(res, p.v1Status, p.v1Text ?? p.detail.toUpperCase(), {
+        'content-type': 'text/plain; charset=utf-8',
+        ...headers,
+      });
+    const body = parseJsonOrUndefined(await readBody(req)) as
+      { id?: unknown; key?: unknown; type?: unknown; data?: unknown } | undefined;
+    if (!body || typeof body !== 'object')
+      return problem(new CmsProblem(400, 'Bad Request', 'INVALID REQUEST', 'INVALID REQUEST'));
+    if (body.key !== apiKey)
+      return problem(new CmsProblem(400, 'Bad Request', 'INVALID API KEY', 'INVALID API KEY'));
+    if (body.id !== communityId)
+      return problem(
+        new CmsProblem(400, 'Bad Request', 'INVALID COMMUNITY ID', 'INVALID COMMUNITY ID'),
+      );
+    if (body.type !== route.operation.type)
+      return problem(
+        new CmsProblem(400, 'Bad Request', 'INVALID REQUEST TYPE', 'INVALID REQUEST TYPE'),
+      );
     const input = body.data === undefined ? {} : { data: body.data };
-    await serve(route.name, input, res, (data) => {
-      // Strings go out as the bare line, everything else as JSON, as the v1 pages show.
-      if (typeof data === 'string') send(res, 200, data, { 'content-type': 'text/plain; charset=utf-8' });
-      else send(res, 200, JSON.stringify(data), { 'content-type': 'application/json' });
-    }, problem);
+    await serve(
+      route.name,
+      input,
+      res,
+      (data) => {
+        // Strings go out as the bare line, everything else as JSON, as the v1 pages show.
+        if (typeof data === 'string')
+          send(res, 200, data, { 'content-type': 'text/plain; charset=utf-8' });
+        else send(res, 200, JSON.stringify(data), { 'content-type': 'application/json' });
+      },
+      problem,
+    );
   }
 
   const emulator: CmsEmulator = {
@@ -237,7 +326,8 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const handle = async () => {
-      if (url.pathname.startsWith('/__emulator/')) return handleAdminRequest(emulator, req, res, url, await readBody(req));
+      if (url.pathname.startsWith('/__emulator/'))
+        return handleAdminRequest(emulator, req, res, url, await readBody(req));
       for (const route of routesV2) {
         if (route.operation.method !== req.method) continue;
         const match = route.pattern.exec(url.pathname);
@@ -245,13 +335,26 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
       }
       const v1 = req.method === 'POST' ? routesV1.get(url.pathname) : undefined;
       if (v1) return serveV1(v1, req, res);
-      send(res, 404, JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: `No route for ${req.method} ${url.pathname}.` }), {
-        'content-type': 'application/problem+json',
-      });
+      send(
+        res,
+        404,
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Not Found',
+          status: 404,
+          detail: `No route for ${req.method} ${url.pathname}.`,
+        }),
+        {
+          'content-type': 'application/problem+json',
+        },
+      );
     };
     handle().catch((error: unknown) => {
       options.logger?.error({ err: error }, 'emulator request failed');
-      if (!res.headersSent) send(res, 500, JSON.stringify({ title: 'Internal Server Error', status: 500 }), { 'content-type': 'application/problem+json' });
+      if (!res.headersSent)
+        send(res, 500, JSON.stringify({ title: 'Internal Server Error', status: 500 }), {
+          'content-type': 'application/problem+json',
+        });
     });
   });
   server.on('connection', (socket) => {

@@ -1,9 +1,26 @@
-import type { Account, ActivityRow, ClockRow, Community, Department, DisciplinaryRecord, FormSubmission, Server, Session } from './community.js';
+import type {
+  Account,
+  ActivityRow,
+  ClockRow,
+  Community,
+  Department,
+  DisciplinaryRecord,
+  FormSubmission,
+  Server,
+  Session,
+} from './community.js';
 
 /** How the emulated CMS shows its records in answers, following the docs' examples. */
 
 export function clockView(row: ClockRow) {
-  return { id: row.id, startTime: row.startTime, endTime: row.endTime, completed: row.completed, notes: row.notes, type: row.type };
+  return {
+    id: row.id,
+    startTime: row.startTime,
+    endTime: row.endTime,
+    completed: row.completed,
+    notes: row.notes,
+    type: row.type,
+  };
 }
 
 export function identifierView(account: Account, identifier: Account['identifiers'][number]) {
@@ -46,7 +63,9 @@ export function accountDetailView(community: Community, account: Account) {
     identifiers: { idents: account.identifiers.map((i) => identifierView(account, i)) },
     ranks: [...account.ranks],
     profileFields: { data: account.profileFields.map((f) => ({ ...f })) },
-    clockData: { data: community.data.clockRows.filter((r) => r.accId === account.accId).map(clockView) },
+    clockData: {
+      data: community.data.clockRows.filter((r) => r.accId === account.accId).map(clockView),
+    },
   };
 }
 
@@ -60,7 +79,11 @@ export function accountRowView(community: Community, account: Account) {
     bio: account.bio,
     robloxId: community.identifierValue(account, 'roblox'),
     customUniqueId: false,
-    notificationPreferences: { forms: { statusChange: { inbox: true, desktop: true, mobile: true, email: true, discord: true } } },
+    notificationPreferences: {
+      forms: {
+        statusChange: { inbox: true, desktop: true, mobile: true, email: true, discord: true },
+      },
+    },
   };
 }
 
@@ -91,7 +114,12 @@ export function v1AccountView(community: Community, account: Account) {
 }
 
 export function recordView(record: DisciplinaryRecord) {
-  return { ...record, metadata: { ...record.metadata }, history: { ...record.history }, expired: false };
+  return {
+    ...record,
+    metadata: { ...record.metadata },
+    history: { ...record.history },
+    expired: false,
+  };
 }
 
 export function sessionView(community: Community, session: Session) {
@@ -126,7 +154,10 @@ export function submissionView(community: Community, submission: FormSubmission)
     formSubmitter: submission.submitter,
     formContextUser: null,
     relatedUsers: [],
-    formStructure: { _label: template?.label ?? 'Form', fields: submission.fields.map((f) => ({ ...f })) },
+    formStructure: {
+      _label: template?.label ?? 'Form',
+      fields: submission.fields.map((f) => ({ ...f })),
+    },
     formComments: { comments: [] },
     stageId: submission.stageId,
     stageGroupId: template?.stageGroupId ?? null,
@@ -141,7 +172,14 @@ export function submissionView(community: Community, submission: FormSubmission)
 
 export function communitySummaryView(community: Community, tiers: string[]) {
   const { data } = community;
-  return { id: data.id, uuid: data.uuid, name: data.name, subVersion: data.subVersion, tier: tiers[data.subVersion] ?? 'Free', servers: data.servers.length };
+  return {
+    id: data.id,
+    uuid: data.uuid,
+    name: data.name,
+    subVersion: data.subVersion,
+    tier: tiers[data.subVersion] ?? 'Free',
+    servers: data.servers.length,
+  };
 }
 
 export function departmentView(department: Department) {

@@ -49,17 +49,38 @@ export function defaultGuild(): GuildSeed {
     ownerId: users.owner,
     roles: [
       { id: roles.member, name: 'Member', position: 1, permissions: 0n },
-      { id: roles.staff, name: 'Staff', position: 2, permissions: P.BanMembers | P.KickMembers, hoist: true, color: 0x3498db },
+      {
+        id: roles.staff,
+        name: 'Staff',
+        position: 2,
+        permissions: P.BanMembers | P.KickMembers,
+        hoist: true,
+        color: 0x3498db,
+      },
       {
         id: roles.bot,
         name: DEFAULT_BOT_NAME,
         position: 3,
         managed: true,
         permissions:
-          P.ViewChannel | P.SendMessages | P.EmbedLinks | P.ReadMessageHistory | P.BanMembers | P.KickMembers |
-          P.ManageRoles | P.ModerateMembers | P.ManageMessages,
+          P.ViewChannel |
+          P.SendMessages |
+          P.EmbedLinks |
+          P.ReadMessageHistory |
+          P.BanMembers |
+          P.KickMembers |
+          P.ManageRoles |
+          P.ModerateMembers |
+          P.ManageMessages,
       },
-      { id: roles.admin, name: 'Admin', position: 4, permissions: P.Administrator, hoist: true, color: 0xe74c3c },
+      {
+        id: roles.admin,
+        name: 'Admin',
+        position: 4,
+        permissions: P.Administrator,
+        hoist: true,
+        color: 0xe74c3c,
+      },
     ],
     channels: [
       { id: channels.general, name: 'general', position: 0 },
@@ -77,10 +98,26 @@ export function defaultGuild(): GuildSeed {
     ],
     members: [
       { id: users.owner, username: 'owner.olivia', globalName: 'Olivia', roles: [roles.member] },
-      { id: users.admin, username: 'admin.alex', globalName: 'Alex', roles: [roles.admin, roles.member] },
-      { id: users.staff, username: 'staff.sam', globalName: 'Sam', roles: [roles.staff, roles.member] },
+      {
+        id: users.admin,
+        username: 'admin.alex',
+        globalName: 'Alex',
+        roles: [roles.admin, roles.member],
+      },
+      {
+        id: users.staff,
+        username: 'staff.sam',
+        globalName: 'Sam',
+        roles: [roles.staff, roles.member],
+      },
       { id: users.member, username: 'member.mia', globalName: 'Mia', roles: [roles.member] },
-      { id: users.dmClosed, username: 'member.max', globalName: 'Max', roles: [roles.member], dmClosed: true },
+      {
+        id: users.dmClosed,
+        username: 'member.max',
+        globalName: 'Max',
+        roles: [roles.member],
+        dmClosed: true,
+      },
       { id: DEFAULT_IDS.bot, username: DEFAULT_BOT_NAME, roles: [roles.bot], bot: true },
     ],
   };

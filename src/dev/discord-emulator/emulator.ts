@@ -24,7 +24,15 @@ import { RateLimiter, type RateLimitRule } from './rate-limits.js';
 import { indentLines, renderInteraction, renderMessage, renderResponse } from './render.js';
 import { listenGatewayServer, RestServer } from './server.js';
 import { guildCreateJson, memberJson, userJson } from './serialize.js';
-import type { BanRecord, EmulatedMessage, GuildSeed, KickRecord, MemberSeed, RequestRecord, RoleChangeRecord } from './types.js';
+import type {
+  BanRecord,
+  EmulatedMessage,
+  GuildSeed,
+  KickRecord,
+  MemberSeed,
+  RequestRecord,
+  RoleChangeRecord,
+} from './types.js';
 
 export interface DiscordEmulatorOptions {
   host?: string;
@@ -66,7 +74,10 @@ export interface DiscordEmulatorEvents {
   transcript: [line: string];
 }
 
-const PRIVILEGED_ALL = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
+const PRIVILEGED_ALL =
+  GatewayIntentBits.GuildMembers |
+  GatewayIntentBits.GuildPresences |
+  GatewayIntentBits.MessageContent;
 const DEFAULT_WAIT_MS = 5_000;
 
 /** The emulator's clock: real time plus whatever `advanceTime` added; fractional ms. */
@@ -104,34 +115,68 @@ export class DiscordEmulator extends EventEmitter<DiscordEmulatorEvents> {
     this.applicationId = options.applicationId ?? DEFAULT_IDS.application;
     this.botId = options.bot?.id ?? this.applicationId;
     const guilds = options.guilds ?? [defaultGuild()];
-    checkIds([this.applicationId, this.botId, ...guilds.flatMap((g) => [g.id, g.ownerId, ...g.roles.map((r) => r.id), ...g.channels.map((c) => c.id), ...g.members.map((m) => m.id)])]);
+    checkIds([
+      this.applicationId,
+      this.botId,
+      ...guilds.flatMap((g) => [
+        g.id,
+        g.ownerId,
+        ...g.roles.map((r) => r.id),
+        ...g.channels.map((c) => c.id),
+        ...g.members.map((m) => m.id),
+      ]),
+    ]);
     const now = this.clock.now;
     this.restRules = {
       messages: options.rateLimits?.channelMessages ?? { limit: 5, windowMs: 5_000 },
       default: options.rateLimits?.default ?? { limit: 50, windowMs: 1_000 },
     };
-    this.state = new GuildState(guilds, { id: this.botId, username: options.bot?.username ?? DEFAULT_BOT_NAME }, now);
+    this.state = new GuildState(
+      guilds,
+      { id: this.botId, username: options.bot?.username ?? DEFAULT_BOT_NAME },
+      now,
+    );
     this.store = new MessageStore(now);
     this.commands = new CommandRegistry(this.applicationId);
     this.responder = new InteractionResponder(
-      { applicationId: this.applicationId, ackDeadlineMs: options.ackDeadlineMs ?? 3_000, tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000, now },
-      this.state, this.store,
+      {
+        applicationId: this.applicationId,
+        ackDeadlineMs: options.ackDeadlineMs ?? 3_000,
+        tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000,
+        now,
+      },
+      this.state,
+      this.store,
     );
     this.factory = new InteractionFactory({
-      state: this.state, messages: this.store, commands: this.commands, applicationId: this.applicationId, now,
+      state: this.state,
+      messages: this.store,
+      commands: this.commands,
+      applicationId: this.applicationId,
+      now,
       deliver: (payload, guildId) => {
         if (this.gateway.dispatch('INTERACTION_CREATE', payload, { guildId }) === 0) {
-          throw new Error('no bot session on the gateway to deliver the interaction to (log the client in first)');
+          throw new Error(
+            'no bot session on the gateway to deliver the interaction to (log the client in first)',
+          );
         }
       },
       register: (handle) => this.registerInteraction(handle),
     });
     this.rest = new RestServer({
-      host: this.host, token: this.token, limiter: this.limiter, faults: this.restFaults, now,
+      host: this.host,
+      token: this.token,
+      limiter: this.limiter,
+      faults: this.restFaults,
+      now,
       rules: this.restRules,
       context: {
-        state: this.state, messages: this.store, commands: this.commands, responder: this.responder,
-        applicationId: this.applicationId, gatewayUrl: () => this.gatewayUrl,
+        state: this.state,
+        messages: this.store,
+        commands: this.commands,
+        responder: this.responder,
+        applicationId: this.applicationId,
+        gatewayUrl: () => this.gatewayUrl,
       },
       onRequest: (record) => {
         this.requests.push(record);
@@ -153,16 +198,27 @@ export class DiscordEmulator extends EventEmitter<DiscordEmulatorEvents> {
       token: this.token,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs ?? 41_250,
       allowedPrivilegedIntents: this.options.allowedPrivilegedIntents ?? PRIVILEGED_ALL,
-      ...(this.options.memberRequestCooldownMs === undefined ? {} : { memberRequestCooldownMs: this.options.memberRequestCooldownMs }),
+      ...(this.options.memberRequestCooldownMs === undefined
+        ? {}
+        : { memberRequestCooldownMs: this.options.memberRequestCooldownMs }),
       ready: () => ({
         user: { ...userJson(this.state.user(this.botId)), verified: true, mfa_enabled: false },
-        application: { id: this.applicationId, flags: applicationFlags(this.options.allowedPrivilegedIntents ?? PRIVILEGED_ALL) },
+        application: {
+          id: this.applicationId,
+          flags: applicationFlags(this.options.allowedPrivilegedIntents ?? PRIVILEGED_ALL),
+        },
       }),
       guildIds: () => [...this.state.guilds.keys()],
       guildCreate: (guildId, intents) => {
         const guild = this.state.guild(guildId);
-        const joinedAt = guild.members.get(this.botId)?.joinedAt ?? new Date(this.clock.now()).toISOString();
-        return guildCreateJson(this.state, guild, (intents & GatewayIntentBits.GuildMembers) !== 0, joinedAt);
+        const joinedAt =
+          guild.members.get(this.botId)?.joinedAt ?? new Date(this.clock.now()).toISOString();
+        return guildCreateJson(
+          this.state,
+          guild,
+          (intents & GatewayIntentBits.GuildMembers) !== 0,
+          joinedAt,
+        );
       },
       membersChunk: ({ guildId, query, limit, userIds }) => {
         const guild = this.state.guild(guildId);
@@ -272,9 +328,18 @@ export class DiscordEmulator extends EventEmitter<DiscordEmulatorEvents> {
   }
 
   /** A member's current roles, nickname and timeout, or null when they are not in the guild. */
-  member(userId: string, guildId: string = this.firstGuildId()): { roles: string[]; nick: string | null; communicationDisabledUntil: string | null } | null {
+  member(
+    userId: string,
+    guildId: string = this.firstGuildId(),
+  ): { roles: string[]; nick: string | null; communicationDisabledUntil: string | null } | null {
     const member = this.state.guild(guildId).members.get(userId);
-    return member ? { roles: [...member.roles], nick: member.nick, communicationDisabledUntil: member.communicationDisabledUntil } : null;
+    return member
+      ? {
+          roles: [...member.roles],
+          nick: member.nick,
+          communicationDisabledUntil: member.communicationDisabledUntil,
+        }
+      : null;
   }
 
   /** Commands registered globally (no argument) or for a guild. */
@@ -293,31 +358,66 @@ export class DiscordEmulator extends EventEmitter<DiscordEmulatorEvents> {
   }
 
   /** Resolves with the first message in the channel (already there, created or edited later) that matches. */
-  waitForMessage(channelId: string, predicate: (m: EmulatedMessage) => boolean = () => true, timeoutMs = DEFAULT_WAIT_MS): Promise<EmulatedMessage> {
-    return this.waitForMessageWhere((m) => m.channelId === channelId, predicate, timeoutMs, `in channel ${channelId}`);
+  waitForMessage(
+    channelId: string,
+    predicate: (m: EmulatedMessage) => boolean = () => true,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<EmulatedMessage> {
+    return this.waitForMessageWhere(
+      (m) => m.channelId === channelId,
+      predicate,
+      timeoutMs,
+      `in channel ${channelId}`,
+    );
   }
 
   /** Like waitForMessage, for the bot's DMs to a user. */
-  waitForDm(userId: string, predicate: (m: EmulatedMessage) => boolean = () => true, timeoutMs = DEFAULT_WAIT_MS): Promise<EmulatedMessage> {
-    return this.waitForMessageWhere((m) => m.channelId === this.state.dmChannelId(userId), predicate, timeoutMs, `in the DMs of ${userId}`);
+  waitForDm(
+    userId: string,
+    predicate: (m: EmulatedMessage) => boolean = () => true,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<EmulatedMessage> {
+    return this.waitForMessageWhere(
+      (m) => m.channelId === this.state.dmChannelId(userId),
+      predicate,
+      timeoutMs,
+      `in the DMs of ${userId}`,
+    );
   }
 
   /** Resolves with the first request (already made or later) that matches. */
-  waitForRequest(predicate: (r: RequestRecord) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<RequestRecord> {
+  waitForRequest(
+    predicate: (r: RequestRecord) => boolean,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<RequestRecord> {
     const found = this.requests.find(predicate);
     if (found) return Promise.resolve(found);
-    return this.waitForEvent('request', (r) => predicate(r), timeoutMs, 'no matching request').then(([r]) => r);
+    return this.waitForEvent('request', (r) => predicate(r), timeoutMs, 'no matching request').then(
+      ([r]) => r,
+    );
   }
 
-  private waitForMessageWhere(where: (m: EmulatedMessage) => boolean, predicate: (m: EmulatedMessage) => boolean, timeoutMs: number, what: string): Promise<EmulatedMessage> {
+  private waitForMessageWhere(
+    where: (m: EmulatedMessage) => boolean,
+    predicate: (m: EmulatedMessage) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<EmulatedMessage> {
     const existing = this.store.all().find((m) => !m.ephemeral && where(m) && predicate(m));
     if (existing) return Promise.resolve(structuredClone(existing));
-    return this.waitForEvent('message', (m, change) => change !== 'delete' && !m.ephemeral && where(m) && predicate(m), timeoutMs, `no matching message ${what}`)
-      .then(([m]) => structuredClone(m));
+    return this.waitForEvent(
+      'message',
+      (m, change) => change !== 'delete' && !m.ephemeral && where(m) && predicate(m),
+      timeoutMs,
+      `no matching message ${what}`,
+    ).then(([m]) => structuredClone(m));
   }
 
   private waitForEvent<K extends keyof DiscordEmulatorEvents>(
-    event: K, predicate: (...args: DiscordEmulatorEvents[K]) => boolean, timeoutMs: number, failure: string,
+    event: K,
+    predicate: (...args: DiscordEmulatorEvents[K]) => boolean,
+    timeoutMs: number,
+    failure: string,
   ): Promise<DiscordEmulatorEvents[K]> {
     return new Promise((resolve, reject) => {
       const listener = (...args: DiscordEmulatorEvents[K]): void => {
@@ -432,9 +532,15 @@ export class DiscordEmulator extends EventEmitter<DiscordEmulatorEvents> {
 
   private registerInteraction(handle: InteractionHandle): void {
     this.responder.register(handle);
-    const user = (handle.payload.member as { user?: { id: string } } | undefined)?.user?.id ?? (handle.payload.user as { id: string } | undefined)?.id ?? '?';
+    const user =
+      (handle.payload.member as { user?: { id: string } } | undefined)?.user?.id ??
+      (handle.payload.user as { id: string } | undefined)?.id ??
+      '?';
     this.emit('interaction', handle);
-    this.emit('transcript', `${this.username(user)} ▸ ${renderInteraction(handle.payload, (id) => this.state.users.get(id)?.username)}`);
+    this.emit(
+      'transcript',
+      `${this.username(user)} ▸ ${renderInteraction(handle.payload, (id) => this.state.users.get(id)?.username)}`,
+    );
     handle.onResponse((response) => {
       this.emit('response', handle, response);
       this.emit('transcript', renderResponse(response));
@@ -449,14 +555,18 @@ export class DiscordEmulator extends EventEmitter<DiscordEmulatorEvents> {
     this.store.on('create', (message) => {
       if (message.interactionId) return;
       const channel = this.state.channels.get(message.channelId);
-      const where = channel?.recipientId ? `DM ${this.username(channel.recipientId)}` : `#${channel?.name ?? message.channelId}`;
+      const where = channel?.recipientId
+        ? `DM ${this.username(channel.recipientId)}`
+        : `#${channel?.name ?? message.channelId}`;
       this.emit('transcript', `${where} ◂ ${indentLines(renderMessage(message))}`);
     });
   }
 }
 
 /** Starts an emulator on loopback (free ports unless given). */
-export async function startDiscordEmulator(options: DiscordEmulatorOptions = {}): Promise<DiscordEmulator> {
+export async function startDiscordEmulator(
+  options: DiscordEmulatorOptions = {},
+): Promise<DiscordEmulator> {
   return new DiscordEmulator(options).listen();
 }
 

@@ -13,7 +13,11 @@ export class DiscordError extends Error {
   }
 
   body(): Record<string, unknown> {
-    return { message: this.message, code: this.code, ...(this.errors ? { errors: this.errors } : {}) };
+    return {
+      message: this.message,
+      code: this.code,
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
   }
 }
 

@@ -57,7 +57,9 @@ export class RestFaults {
   /** What to do with one request; spends one use of each fault that applies. */
   draw(method: string, route: string | null, path: string): FaultOutcome {
     const now = Date.now();
-    this.faults = this.faults.filter((f) => (f.until === null || now < f.until) && (f.remaining === null || f.remaining > 0));
+    this.faults = this.faults.filter(
+      (f) => (f.until === null || now < f.until) && (f.remaining === null || f.remaining > 0),
+    );
     const outcome: FaultOutcome = { delayMs: 0, failStatus: null };
     for (const fault of this.faults) {
       if (!matches(fault, method, route, path)) continue;

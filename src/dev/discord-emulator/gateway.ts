@@ -6,7 +6,10 @@ import { sessionId } from './ids.js';
 
 type Json = Record<string, unknown>;
 
-const PRIVILEGED = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
+const PRIVILEGED =
+  GatewayIntentBits.GuildMembers |
+  GatewayIntentBits.GuildPresences |
+  GatewayIntentBits.MessageContent;
 /** Events kept per session for RESUME; Discord keeps a similar backlog. */
 const BACKLOG = 1000;
 
@@ -32,7 +35,12 @@ export interface GatewayOptions {
   guildCreate: (guildId: string, intents: number) => Json;
   /** When set, a second member request for a guild within this long gets a RATE_LIMITED dispatch instead of members. */
   memberRequestCooldownMs?: number;
-  membersChunk: (request: { guildId: string; query: string; limit: number; userIds: string[] | null }) => { members: Json[]; notFound: string[] };
+  membersChunk: (request: {
+    guildId: string;
+    query: string;
+    limit: number;
+    userIds: string[] | null;
+  }) => { members: Json[]; notFound: string[] };
 }
 
 interface GatewayEvents {
@@ -59,7 +67,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly sockets = new Set<WebSocket>();
   private readonly lastMemberRequest = new Map<string, number>();
 
-  constructor(server: Server, private readonly options: GatewayOptions) {
+  constructor(
+    server: Server,
+    private readonly options: GatewayOptions,
+  ) {
     super();
     this.setMaxListeners(0);
     this.wss = new WebSocketServer({ server });
@@ -81,27 +92,34 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     socket.on('error', () => socket.terminate());
     socket.on('message', (raw: RawData, isBinary: boolean) => {
       const payload = parse(raw, isBinary);
-      if (!payload) return socket.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+      if (!payload)
+        return socket.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
       switch (payload.op) {
         case GatewayOpcodes.Heartbeat:
           return send(socket, { op: GatewayOpcodes.HeartbeatAck });
         case GatewayOpcodes.Identify:
-          if (session) return socket.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
+          if (session)
+            return socket.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
           session = this.identify(socket, payload.d as Json);
           return;
         case GatewayOpcodes.Resume:
-          if (session) return socket.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
+          if (session)
+            return socket.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
           session = this.resume(socket, payload.d as Json);
           return;
         case GatewayOpcodes.RequestGuildMembers:
-          if (!session) return socket.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
+          if (!session)
+            return socket.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
           return this.requestMembers(session, payload.d as Json);
         default:
           // Presence and voice updates need no answer here.
           return;
       }
     });
-    send(socket, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs, _trace: ['discord-emulator'] } });
+    send(socket, {
+      op: GatewayOpcodes.Hello,
+      d: { heartbeat_interval: this.options.heartbeatIntervalMs, _trace: ['discord-emulator'] },
+    });
   }
 
   private validToken(token: unknown): boolean {
@@ -118,18 +136,40 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       socket.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
       return null;
     }
-    const shard = Array.isArray(d.shard) && d.shard.length === 2 ? (d.shard as [number, number]) : [0, 1] as [number, number];
-    const session: GatewaySession = { id: sessionId(), socket, seq: 0, intents, shard, backlog: [] };
+    const shard =
+      Array.isArray(d.shard) && d.shard.length === 2
+        ? (d.shard as [number, number])
+        : ([0, 1] as [number, number]);
+    const session: GatewaySession = {
+      id: sessionId(),
+      socket,
+      seq: 0,
+      intents,
+      shard,
+      backlog: [],
+    };
     this.sessions.set(session.id, session);
     const guildIds = this.options.guildIds().filter((id) => inShard(id, shard));
     const { user, application } = this.options.ready();
     this.sendDispatch(session, 'READY', {
-      v: 10, user, application, session_id: session.id, session_type: 'normal',
-      resume_gateway_url: this.url, shard, guilds: guildIds.map((id) => ({ id, unavailable: true })),
-      private_channels: [], relationships: [], presences: [], guild_join_requests: [], geo_ordered_rtc_regions: [],
-      user_settings: {}, _trace: ['discord-emulator'],
+      v: 10,
+      user,
+      application,
+      session_id: session.id,
+      session_type: 'normal',
+      resume_gateway_url: this.url,
+      shard,
+      guilds: guildIds.map((id) => ({ id, unavailable: true })),
+      private_channels: [],
+      relationships: [],
+      presences: [],
+      guild_join_requests: [],
+      geo_ordered_rtc_regions: [],
+      user_settings: {},
+      _trace: ['discord-emulator'],
     });
-    for (const id of guildIds) this.sendDispatch(session, 'GUILD_CREATE', this.options.guildCreate(id, intents));
+    for (const id of guildIds)
+      this.sendDispatch(session, 'GUILD_CREATE', this.options.guildCreate(id, intents));
     this.emit('identify', session);
     return session;
   }
@@ -141,10 +181,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       send(socket, { op: GatewayOpcodes.InvalidSession, d: false });
       return null;
     }
-    if (session.socket && session.socket !== socket) session.socket.close(GatewayCloseCodes.SessionTimedOut, 'Session resumed elsewhere.');
+    if (session.socket && session.socket !== socket)
+      session.socket.close(GatewayCloseCodes.SessionTimedOut, 'Session resumed elsewhere.');
     session.socket = socket;
     const from = typeof d.seq === 'number' ? d.seq : 0;
-    for (const event of session.backlog) if (event.s > from) send(socket, { op: GatewayOpcodes.Dispatch, ...event });
+    for (const event of session.backlog)
+      if (event.s > from) send(socket, { op: GatewayOpcodes.Dispatch, ...event });
     this.sendDispatch(session, 'RESUMED', { _trace: ['discord-emulator'] });
     this.emit('resume', session);
     return session;
@@ -158,16 +200,32 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       const now = Date.now();
       if (last !== undefined && now - last < cooldown) {
         const meta = { guild_id: guildId, ...(d.nonce === undefined ? {} : { nonce: d.nonce }) };
-        return this.sendDispatch(session, 'RATE_LIMITED', { opcode: GatewayOpcodes.RequestGuildMembers, retry_after: (cooldown - (now - last)) / 1000, meta });
+        return this.sendDispatch(session, 'RATE_LIMITED', {
+          opcode: GatewayOpcodes.RequestGuildMembers,
+          retry_after: (cooldown - (now - last)) / 1000,
+          meta,
+        });
       }
       this.lastMemberRequest.set(guildId, now);
     }
-    const userIds = Array.isArray(d.user_ids) ? d.user_ids.map(String) : typeof d.user_ids === 'string' ? [d.user_ids] : null;
+    const userIds = Array.isArray(d.user_ids)
+      ? d.user_ids.map(String)
+      : typeof d.user_ids === 'string'
+        ? [d.user_ids]
+        : null;
     const { members, notFound } = this.options.membersChunk({
-      guildId, query: typeof d.query === 'string' ? d.query : '', limit: typeof d.limit === 'number' ? d.limit : 0, userIds,
+      guildId,
+      query: typeof d.query === 'string' ? d.query : '',
+      limit: typeof d.limit === 'number' ? d.limit : 0,
+      userIds,
     });
     this.sendDispatch(session, 'GUILD_MEMBERS_CHUNK', {
-      guild_id: guildId, members, chunk_index: 0, chunk_count: 1, not_found: notFound, presences: [],
+      guild_id: guildId,
+      members,
+      chunk_index: 0,
+      chunk_count: 1,
+      not_found: notFound,
+      presences: [],
       ...(d.nonce === undefined ? {} : { nonce: d.nonce }),
     });
   }
@@ -189,7 +247,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
    * Dispatches an event to every session that asked for it (its intent, its shard). Sessions
    * whose connection dropped get it on RESUME. Returns how many sessions it was queued for.
    */
-  dispatch(t: string, d: unknown, scope: { intent?: number; guildId?: string | null } = {}): number {
+  dispatch(
+    t: string,
+    d: unknown,
+    scope: { intent?: number; guildId?: string | null } = {},
+  ): number {
     let count = 0;
     for (const session of this.sessions.values()) {
       if (scope.intent !== undefined && (session.intents & scope.intent) === 0) continue;

@@ -2,8 +2,21 @@ import { EventEmitter } from 'node:events';
 import { ChannelType, PermissionFlagsBits } from 'discord.js';
 import { apiError } from './errors.js';
 import { snowflake } from './ids.js';
-import { computePermissions, DEFAULT_EVERYONE_PERMISSIONS, has, toBits, type Overwrite } from './permissions.js';
-import type { BanRecord, ChannelSeed, GuildSeed, KickRecord, MemberSeed, RoleChangeRecord } from './types.js';
+import {
+  computePermissions,
+  DEFAULT_EVERYONE_PERMISSIONS,
+  has,
+  toBits,
+  type Overwrite,
+} from './permissions.js';
+import type {
+  BanRecord,
+  ChannelSeed,
+  GuildSeed,
+  KickRecord,
+  MemberSeed,
+  RoleChangeRecord,
+} from './types.js';
 
 export interface UserRecord {
   id: string;
@@ -83,44 +96,86 @@ export class GuildState extends EventEmitter<StateEvents> {
     private readonly now: () => number,
   ) {
     super();
-    this.users.set(botUser.id, { id: botUser.id, username: botUser.username, globalName: null, bot: true, dmClosed: false });
+    this.users.set(botUser.id, {
+      id: botUser.id,
+      username: botUser.username,
+      globalName: null,
+      bot: true,
+      dmClosed: false,
+    });
     for (const seed of seeds) this.addGuild(seed);
   }
 
   private addGuild(seed: GuildSeed): void {
     const roles = new Map<string, RoleRecord>();
     if (!seed.roles.some((r) => r.id === seed.id)) {
-      const permissions = seed.everyonePermissions === undefined ? DEFAULT_EVERYONE_PERMISSIONS : toBits(seed.everyonePermissions);
-      roles.set(seed.id, { id: seed.id, name: '@everyone', position: 0, permissions, managed: false, color: 0, hoist: false });
+      const permissions =
+        seed.everyonePermissions === undefined
+          ? DEFAULT_EVERYONE_PERMISSIONS
+          : toBits(seed.everyonePermissions);
+      roles.set(seed.id, {
+        id: seed.id,
+        name: '@everyone',
+        position: 0,
+        permissions,
+        managed: false,
+        color: 0,
+        hoist: false,
+      });
     }
     for (const r of seed.roles) {
       roles.set(r.id, {
-        id: r.id, name: r.name, position: r.position, permissions: toBits(r.permissions),
-        managed: r.managed ?? false, color: r.color ?? 0, hoist: r.hoist ?? false,
+        id: r.id,
+        name: r.name,
+        position: r.position,
+        permissions: toBits(r.permissions),
+        managed: r.managed ?? false,
+        color: r.color ?? 0,
+        hoist: r.hoist ?? false,
       });
     }
     const guild: GuildRecord = {
-      id: seed.id, name: seed.name, ownerId: seed.ownerId, locale: seed.preferredLocale ?? 'en-US',
-      roles, channelIds: [], members: new Map(), bans: new Map(),
+      id: seed.id,
+      name: seed.name,
+      ownerId: seed.ownerId,
+      locale: seed.preferredLocale ?? 'en-US',
+      roles,
+      channelIds: [],
+      members: new Map(),
+      bans: new Map(),
     };
     this.guilds.set(guild.id, guild);
     for (const channel of seed.channels) this.addChannel(guild, channel);
     const members = [...seed.members];
     if (!members.some((m) => m.id === this.botUser.id)) {
       const managed = seed.roles.filter((r) => r.managed).map((r) => r.id);
-      members.push({ id: this.botUser.id, username: this.botUser.username, bot: true, roles: managed });
+      members.push({
+        id: this.botUser.id,
+        username: this.botUser.username,
+        bot: true,
+        roles: managed,
+      });
     }
     for (const member of members) this.putMember(guild, member);
   }
 
   private addChannel(guild: GuildRecord, seed: ChannelSeed): ChannelRecord {
     const channel: ChannelRecord = {
-      id: seed.id, guildId: guild.id, type: seed.type ?? ChannelType.GuildText, name: seed.name,
-      position: seed.position ?? guild.channelIds.length, parentId: seed.parentId ?? null, topic: seed.topic ?? null,
+      id: seed.id,
+      guildId: guild.id,
+      type: seed.type ?? ChannelType.GuildText,
+      name: seed.name,
+      position: seed.position ?? guild.channelIds.length,
+      parentId: seed.parentId ?? null,
+      topic: seed.topic ?? null,
       overwrites: (seed.permissionOverwrites ?? []).map((o) => ({
-        id: o.id, type: o.type === 'role' ? 0 : 1, allow: toBits(o.allow), deny: toBits(o.deny),
+        id: o.id,
+        type: o.type === 'role' ? 0 : 1,
+        allow: toBits(o.allow),
+        deny: toBits(o.deny),
       })),
-      recipientId: null, deleted: false,
+      recipientId: null,
+      deleted: false,
     };
     this.channels.set(channel.id, channel);
     guild.channelIds.push(channel.id);
@@ -130,12 +185,18 @@ export class GuildState extends EventEmitter<StateEvents> {
   private putMember(guild: GuildRecord, seed: MemberSeed): MemberRecord {
     const existing = this.users.get(seed.id);
     this.users.set(seed.id, {
-      id: seed.id, username: seed.username, globalName: seed.globalName ?? existing?.globalName ?? null,
-      bot: seed.bot ?? existing?.bot ?? false, dmClosed: seed.dmClosed ?? existing?.dmClosed ?? false,
+      id: seed.id,
+      username: seed.username,
+      globalName: seed.globalName ?? existing?.globalName ?? null,
+      bot: seed.bot ?? existing?.bot ?? false,
+      dmClosed: seed.dmClosed ?? existing?.dmClosed ?? false,
     });
     const member: MemberRecord = {
-      userId: seed.id, roles: (seed.roles ?? []).filter((r) => r !== guild.id), nick: seed.nick ?? null,
-      joinedAt: seed.joinedAt ?? new Date(this.now()).toISOString(), communicationDisabledUntil: null,
+      userId: seed.id,
+      roles: (seed.roles ?? []).filter((r) => r !== guild.id),
+      nick: seed.nick ?? null,
+      joinedAt: seed.joinedAt ?? new Date(this.now()).toISOString(),
+      communicationDisabledUntil: null,
     };
     guild.members.set(seed.id, member);
     return member;
@@ -166,7 +227,10 @@ export class GuildState extends EventEmitter<StateEvents> {
   }
 
   /** What a member request (gateway op 8) finds: given ids, or usernames/nicknames starting with the query; limit 0 = all. */
-  findMembers(guildId: string, request: { query: string; limit: number; userIds: string[] | null }): { members: MemberRecord[]; notFound: string[] } {
+  findMembers(
+    guildId: string,
+    request: { query: string; limit: number; userIds: string[] | null },
+  ): { members: MemberRecord[]; notFound: string[] } {
     const guild = this.guild(guildId);
     let members = [...guild.members.values()];
     const notFound: string[] = [];
@@ -175,7 +239,11 @@ export class GuildState extends EventEmitter<StateEvents> {
       members = members.filter((m) => request.userIds!.includes(m.userId));
     } else if (request.query) {
       const q = request.query.toLowerCase();
-      members = members.filter((m) => this.user(m.userId).username.toLowerCase().startsWith(q) || (m.nick ?? '').toLowerCase().startsWith(q));
+      members = members.filter(
+        (m) =>
+          this.user(m.userId).username.toLowerCase().startsWith(q) ||
+          (m.nick ?? '').toLowerCase().startsWith(q),
+      );
     }
     return { members: request.limit > 0 ? members.slice(0, request.limit) : members, notFound };
   }
@@ -199,7 +267,9 @@ export class GuildState extends EventEmitter<StateEvents> {
       isOwner: userId === guild.ownerId,
       everyone: guild.roles.get(guild.id)?.permissions ?? 0n,
       rolePermissions: roleIds.map((id) => guild.roles.get(id)?.permissions ?? 0n),
-      guildId, userId, roleIds,
+      guildId,
+      userId,
+      roleIds,
       overwrites: channelId ? this.channels.get(channelId)?.overwrites : undefined,
     });
   }
@@ -209,7 +279,10 @@ export class GuildState extends EventEmitter<StateEvents> {
     const botId = this.botUser.id;
     if (!has(this.permissions(guild.id, botId), bit)) throw apiError(50013);
     if (targetId === guild.ownerId) throw apiError(50013);
-    if (guild.members.has(targetId) && this.highestPosition(guild, targetId) >= this.highestPosition(guild, botId)) {
+    if (
+      guild.members.has(targetId) &&
+      this.highestPosition(guild, targetId) >= this.highestPosition(guild, botId)
+    ) {
       throw apiError(50013);
     }
   }
@@ -219,7 +292,8 @@ export class GuildState extends EventEmitter<StateEvents> {
     const role = guild.roles.get(roleId);
     if (!role || role.id === guild.id) throw apiError(10011);
     const botId = this.botUser.id;
-    if (!has(this.permissions(guild.id, botId), PermissionFlagsBits.ManageRoles)) throw apiError(50013);
+    if (!has(this.permissions(guild.id, botId), PermissionFlagsBits.ManageRoles))
+      throw apiError(50013);
     if (role.managed || role.position >= this.highestPosition(guild, botId)) throw apiError(50013);
     return role;
   }
@@ -235,7 +309,8 @@ export class GuildState extends EventEmitter<StateEvents> {
 
   unban(guildId: string, userId: string): void {
     const guild = this.guild(guildId);
-    if (!has(this.permissions(guildId, this.botUser.id), PermissionFlagsBits.BanMembers)) throw apiError(50013);
+    if (!has(this.permissions(guildId, this.botUser.id), PermissionFlagsBits.BanMembers))
+      throw apiError(50013);
     if (!guild.bans.delete(userId)) throw apiError(10026);
     this.emit('banRemove', guildId, userId);
   }
@@ -249,7 +324,13 @@ export class GuildState extends EventEmitter<StateEvents> {
     this.emit('memberRemove', guildId, userId);
   }
 
-  changeRole(guildId: string, userId: string, roleId: string, action: 'add' | 'remove', reason: string | null): void {
+  changeRole(
+    guildId: string,
+    userId: string,
+    roleId: string,
+    action: 'add' | 'remove',
+    reason: string | null,
+  ): void {
     const guild = this.guild(guildId);
     const member = this.member(guildId, userId);
     this.assertCanManageRole(guild, roleId);
@@ -266,7 +347,8 @@ export class GuildState extends EventEmitter<StateEvents> {
    * Discord refuses to time out the owner or an administrator.
    */
   updateMember(
-    guildId: string, userId: string,
+    guildId: string,
+    userId: string,
     patch: { roles?: string[]; nick?: string | null; communicationDisabledUntil?: string | null },
     reason: string | null,
   ): void {
@@ -279,16 +361,20 @@ export class GuildState extends EventEmitter<StateEvents> {
       for (const roleId of [...added, ...removed]) this.assertCanManageRole(guild, roleId);
       member.roles = next;
       const at = this.now();
-      for (const roleId of added) this.roleChanges.push({ guildId, userId, roleId, action: 'add', reason, at });
-      for (const roleId of removed) this.roleChanges.push({ guildId, userId, roleId, action: 'remove', reason, at });
+      for (const roleId of added)
+        this.roleChanges.push({ guildId, userId, roleId, action: 'add', reason, at });
+      for (const roleId of removed)
+        this.roleChanges.push({ guildId, userId, roleId, action: 'remove', reason, at });
     }
     if (patch.communicationDisabledUntil !== undefined) {
       this.assertCanModerate(guild, userId, PermissionFlagsBits.ModerateMembers);
-      if (has(this.permissions(guildId, userId), PermissionFlagsBits.Administrator)) throw apiError(50013);
+      if (has(this.permissions(guildId, userId), PermissionFlagsBits.Administrator))
+        throw apiError(50013);
       member.communicationDisabledUntil = patch.communicationDisabledUntil;
     }
     if (patch.nick !== undefined) {
-      if (!has(this.permissions(guildId, this.botUser.id), PermissionFlagsBits.ManageNicknames)) throw apiError(50013);
+      if (!has(this.permissions(guildId, this.botUser.id), PermissionFlagsBits.ManageNicknames))
+        throw apiError(50013);
       member.nick = patch.nick;
     }
     this.emit('memberUpdate', guildId, userId);
@@ -309,7 +395,13 @@ export class GuildState extends EventEmitter<StateEvents> {
 
   /** A user known to Discord who is in none of the guilds (e.g. someone who already left). */
   addUser(user: { id: string; username: string; globalName?: string | null; bot?: boolean }): void {
-    this.users.set(user.id, { id: user.id, username: user.username, globalName: user.globalName ?? null, bot: user.bot ?? false, dmClosed: false });
+    this.users.set(user.id, {
+      id: user.id,
+      username: user.username,
+      globalName: user.globalName ?? null,
+      bot: user.bot ?? false,
+      dmClosed: false,
+    });
   }
 
   setDmClosed(userId: string, closed: boolean): void {
@@ -334,8 +426,16 @@ export class GuildState extends EventEmitter<StateEvents> {
     const existing = this.dmChannelByUser.get(userId);
     if (existing) return this.channels.get(existing)!;
     const channel: ChannelRecord = {
-      id: snowflake(), guildId: null, type: ChannelType.DM, name: '', position: 0, parentId: null, topic: null,
-      overwrites: [], recipientId: userId, deleted: false,
+      id: snowflake(),
+      guildId: null,
+      type: ChannelType.DM,
+      name: '',
+      position: 0,
+      parentId: null,
+      topic: null,
+      overwrites: [],
+      recipientId: userId,
+      deleted: false,
     };
     this.channels.set(channel.id, channel);
     this.dmChannelByUser.set(userId, channel.id);

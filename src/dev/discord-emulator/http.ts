@@ -9,7 +9,12 @@ export interface RequestBody {
   files: UploadedFile[];
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   if (status === 204) {
     res.writeHead(204, headers);
@@ -17,7 +22,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -37,7 +46,8 @@ export async function readBody(req: IncomingMessage): Promise<RequestBody> {
   const raw = await readRaw(req);
   const type = req.headers['content-type'] ?? '';
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
-  if (type.startsWith('multipart/form-data') && boundary) return parseMultipart(raw, boundary[1] ?? boundary[2]!);
+  if (type.startsWith('multipart/form-data') && boundary)
+    return parseMultipart(raw, boundary[1] ?? boundary[2]!);
   if (raw.length === 0) return { json: {}, files: [] };
   return { json: parseJson(raw.toString('utf8')), files: [] };
 }
@@ -45,7 +55,8 @@ export async function readBody(req: IncomingMessage): Promise<RequestBody> {
 function parseJson(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return value as Record<string, unknown>;
     // Arrays (bulk command overwrites) travel under one key.
     return { _: value };
   } catch {
@@ -69,7 +80,12 @@ function parseMultipart(raw: Buffer, boundary: string): RequestBody {
       const filename = /filename="([^"]*)"/.exec(headers)?.[1];
       const contentType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1];
       if (name === 'payload_json') body.json = parseJson(content.toString('utf8'));
-      else if (filename !== undefined) body.files.push({ filename, size: content.length, ...(contentType ? { contentType } : {}) });
+      else if (filename !== undefined)
+        body.files.push({
+          filename,
+          size: content.length,
+          ...(contentType ? { contentType } : {}),
+        });
     }
     start = next;
   }

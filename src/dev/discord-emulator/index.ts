@@ -3,9 +3,19 @@
  * the real discord.js client logs in to it (`rest: { api: emulator.apiUrl }`) and receives real
  * interaction payloads. Development only; see emulator.ts for the whole API.
  */
-export { DiscordEmulator, startDiscordEmulator, type DiscordEmulatorEvents, type DiscordEmulatorOptions } from './emulator.js';
+export {
+  DiscordEmulator,
+  startDiscordEmulator,
+  type DiscordEmulatorEvents,
+  type DiscordEmulatorOptions,
+} from './emulator.js';
 export { DEFAULT_BOT_NAME, DEFAULT_IDS, DEFAULT_TOKEN, defaultGuild } from './defaults.js';
-export { InteractionHandle, type AutocompleteChoice, type InteractionResponseRecord, type ModalData } from './interaction-handle.js';
+export {
+  InteractionHandle,
+  type AutocompleteChoice,
+  type InteractionResponseRecord,
+  type ModalData,
+} from './interaction-handle.js';
 export {
   option,
   type AutocompleteInput,

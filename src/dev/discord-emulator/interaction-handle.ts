@@ -73,7 +73,19 @@ export class InteractionHandle {
   readonly sourceMessageId: string | null;
 
   constructor(
-    init: Pick<InteractionHandle, 'id' | 'token' | 'type' | 'payload' | 'createdAt' | 'userId' | 'commandName' | 'channelId' | 'guildId' | 'sourceMessageId'>,
+    init: Pick<
+      InteractionHandle,
+      | 'id'
+      | 'token'
+      | 'type'
+      | 'payload'
+      | 'createdAt'
+      | 'userId'
+      | 'commandName'
+      | 'channelId'
+      | 'guildId'
+      | 'sourceMessageId'
+    >,
     private readonly messages: MessageStore,
   ) {
     this.id = init.id;
@@ -111,7 +123,10 @@ export class InteractionHandle {
   }
 
   /** Resolves with the first response (past or future) matching the predicate; rejects after `timeoutMs`. */
-  waitFor(predicate: (response: InteractionResponseRecord) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<InteractionResponseRecord> {
+  waitFor(
+    predicate: (response: InteractionResponseRecord) => boolean,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<InteractionResponseRecord> {
     const found = this.responses.find(predicate);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
@@ -122,7 +137,11 @@ export class InteractionHandle {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`interaction ${this.id}: no matching response within ${timeoutMs} ms; got ${this.describe()}`));
+        reject(
+          new Error(
+            `interaction ${this.id}: no matching response within ${timeoutMs} ms; got ${this.describe()}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -136,7 +155,10 @@ export class InteractionHandle {
    * Resolves with the visible original response once it is a real message (not a "thinking"
    * placeholder) and matches the predicate: the usual way to await "the bot answered".
    */
-  async reply(predicate: (message: EmulatedMessage) => boolean = () => true, timeoutMs = DEFAULT_WAIT_MS): Promise<EmulatedMessage> {
+  async reply(
+    predicate: (message: EmulatedMessage) => boolean = () => true,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<EmulatedMessage> {
     const ready = (): EmulatedMessage | null => {
       const message = this.current();
       return message && !message.loading && predicate(message) ? message : null;
@@ -153,7 +175,9 @@ export class InteractionHandle {
   }
 
   followUps(): EmulatedMessage[] {
-    return this.followUpIds.map((id) => snapshot(this.messages.get(id))).filter((m): m is EmulatedMessage => m !== null);
+    return this.followUpIds
+      .map((id) => snapshot(this.messages.get(id)))
+      .filter((m): m is EmulatedMessage => m !== null);
   }
 
   autocompleteChoices(): AutocompleteChoice[] | null {
@@ -168,7 +192,10 @@ export class InteractionHandle {
   private describe(): string {
     if (this.responses.length === 0) return 'no responses';
     return this.responses
-      .map((r) => `${r.kind}${r.callbackType === null ? '' : ` type ${r.callbackType}`} → ${r.status}${r.error ? ` (${r.error.code})` : ''}`)
+      .map(
+        (r) =>
+          `${r.kind}${r.callbackType === null ? '' : ` type ${r.callbackType}`} → ${r.status}${r.error ? ` (${r.error.code})` : ''}`,
+      )
       .join(', ');
   }
 }

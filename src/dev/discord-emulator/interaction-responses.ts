@@ -1,7 +1,11 @@
 import { InteractionResponseType as R, InteractionType } from 'discord.js';
 import { apiError, DiscordError, invalidFormBody } from './errors.js';
 import type { GuildState } from './guild-state.js';
-import type { InteractionHandle, InteractionResponseRecord, ModalData } from './interaction-handle.js';
+import type {
+  InteractionHandle,
+  InteractionResponseRecord,
+  ModalData,
+} from './interaction-handle.js';
 import { EPHEMERAL, type MessageStore, type UploadedFile } from './message-store.js';
 import { validateChoices, validateModal, type MessageBody } from './message-validation.js';
 import { messageJson } from './serialize.js';
@@ -28,12 +32,23 @@ function allowedCallbacks(handle: InteractionHandle): number[] {
     case InteractionType.ApplicationCommand:
       return [R.ChannelMessageWithSource, R.DeferredChannelMessageWithSource, R.Modal];
     case InteractionType.MessageComponent:
-      return [R.ChannelMessageWithSource, R.DeferredChannelMessageWithSource, R.DeferredMessageUpdate, R.UpdateMessage, R.Modal];
+      return [
+        R.ChannelMessageWithSource,
+        R.DeferredChannelMessageWithSource,
+        R.DeferredMessageUpdate,
+        R.UpdateMessage,
+        R.Modal,
+      ];
     case InteractionType.ApplicationCommandAutocomplete:
       return [R.ApplicationCommandAutocompleteResult];
     case InteractionType.ModalSubmit:
       return handle.sourceMessageId
-        ? [R.ChannelMessageWithSource, R.DeferredChannelMessageWithSource, R.DeferredMessageUpdate, R.UpdateMessage]
+        ? [
+            R.ChannelMessageWithSource,
+            R.DeferredChannelMessageWithSource,
+            R.DeferredMessageUpdate,
+            R.UpdateMessage,
+          ]
         : [R.ChannelMessageWithSource, R.DeferredChannelMessageWithSource];
     default:
       return [];
@@ -70,7 +85,13 @@ export class InteractionResponder {
     this.options.tokenLifetimeMs = ms;
   }
 
-  callback(id: string, token: string, body: Json, files: UploadedFile[], withResponse: boolean): Json | null {
+  callback(
+    id: string,
+    token: string,
+    body: Json,
+    files: UploadedFile[],
+    withResponse: boolean,
+  ): Json | null {
     const handle = this.byId.get(id);
     if (!handle || handle.token !== token) throw apiError(10062);
     const type = typeof body.type === 'number' ? body.type : -1;
@@ -79,7 +100,13 @@ export class InteractionResponder {
       if (handle.acknowledgedWith !== null) throw apiError(40060);
       if (this.options.now() - handle.createdAt > this.options.ackDeadlineMs) throw apiError(10062);
       if (!allowedCallbacks(handle).includes(type)) {
-        throw invalidFormBody([{ path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Interaction response type ${type} is not valid for this interaction` }]);
+        throw invalidFormBody([
+          {
+            path: ['type'],
+            code: 'INTERACTION_RESPONSE_TYPE_INVALID',
+            message: `Interaction response type ${type} is not valid for this interaction`,
+          },
+        ]);
       }
       const message = this.applyCallback(handle, type, data, files);
       handle.acknowledgedWith = type;
@@ -87,24 +114,49 @@ export class InteractionResponder {
       if (!withResponse) return { message, answer: null };
       const answer = {
         interaction: {
-          id: handle.id, type: handle.type,
-          ...(message ? { response_message_id: message.id, response_message_loading: message.loading, response_message_ephemeral: message.ephemeral } : {}),
+          id: handle.id,
+          type: handle.type,
+          ...(message
+            ? {
+                response_message_id: message.id,
+                response_message_loading: message.loading,
+                response_message_ephemeral: message.ephemeral,
+              }
+            : {}),
         },
-        resource: { type, ...(message && type !== R.DeferredMessageUpdate ? { message: messageJson(this.state, message) } : {}) },
+        resource: {
+          type,
+          ...(message && type !== R.DeferredMessageUpdate
+            ? { message: messageJson(this.state, message) }
+            : {}),
+        },
       };
       return { message, answer };
     });
   }
 
-  private applyCallback(handle: InteractionHandle, type: number, data: Json, files: UploadedFile[]): EmulatedMessage | null {
+  private applyCallback(
+    handle: InteractionHandle,
+    type: number,
+    data: Json,
+    files: UploadedFile[],
+  ): EmulatedMessage | null {
     const base = {
-      channelId: handle.channelId, guildId: handle.guildId, authorId: this.state.botUser.id,
-      interaction: interactionOf(handle), webhookId: this.options.applicationId,
+      channelId: handle.channelId,
+      guildId: handle.guildId,
+      authorId: this.state.botUser.id,
+      interaction: interactionOf(handle),
+      webhookId: this.options.applicationId,
     };
     const ephemeral = typeof data.flags === 'number' && (data.flags & EPHEMERAL) !== 0;
     switch (type) {
       case R.ChannelMessageWithSource: {
-        const message = this.messages.create({ ...base, body: data as MessageBody, files, ephemeral });
+        const message = this.messages.create({
+          ...base,
+          body: data as MessageBody,
+          files,
+          ephemeral,
+        });
         handle.originalMessageId = message.id;
         return message;
       }
@@ -146,12 +198,23 @@ export class InteractionResponder {
   }
 
   private target(handle: InteractionHandle, target: string): string {
-    const id = target === '@original' ? handle.originalMessageId : handle.followUpIds.includes(target) || target === handle.originalMessageId ? target : null;
+    const id =
+      target === '@original'
+        ? handle.originalMessageId
+        : handle.followUpIds.includes(target) || target === handle.originalMessageId
+          ? target
+          : null;
     if (!id || !this.messages.get(id)) throw apiError(10008);
     return id;
   }
 
-  edit(applicationId: string, token: string, target: string, body: Json, files: UploadedFile[]): Json {
+  edit(
+    applicationId: string,
+    token: string,
+    target: string,
+    body: Json,
+    files: UploadedFile[],
+  ): Json {
     return this.onWebhook(applicationId, token, 'edit', target, body, (handle) => {
       const message = this.messages.edit(this.target(handle, target), body as MessageBody, files);
       return { message, answer: messageJson(this.state, message) };
@@ -162,15 +225,23 @@ export class InteractionResponder {
   followUp(applicationId: string, token: string, body: Json, files: UploadedFile[]): Json {
     return this.onWebhook(applicationId, token, 'followup', null, body, (handle) => {
       if (handle.acknowledgedWith === null) throw apiError(10015);
-      const original = handle.originalMessageId ? this.messages.get(handle.originalMessageId) : undefined;
+      const original = handle.originalMessageId
+        ? this.messages.get(handle.originalMessageId)
+        : undefined;
       if (original?.loading && handle.acknowledgedWith === R.DeferredChannelMessageWithSource) {
         const message = this.messages.edit(original.id, body as MessageBody, files);
         return { message, answer: messageJson(this.state, message) };
       }
       const ephemeral = typeof body.flags === 'number' && (body.flags & EPHEMERAL) !== 0;
       const message = this.messages.create({
-        channelId: handle.channelId, guildId: handle.guildId, authorId: this.state.botUser.id, body: body as MessageBody, files,
-        ephemeral, interaction: interactionOf(handle), webhookId: this.options.applicationId,
+        channelId: handle.channelId,
+        guildId: handle.guildId,
+        authorId: this.state.botUser.id,
+        body: body as MessageBody,
+        files,
+        ephemeral,
+        interaction: interactionOf(handle),
+        webhookId: this.options.applicationId,
       });
       handle.followUpIds.push(message.id);
       return { message, answer: messageJson(this.state, message) };
@@ -194,28 +265,58 @@ export class InteractionResponder {
   }
 
   private onWebhook<T>(
-    applicationId: string, token: string, kind: InteractionResponseRecord['kind'], target: string | null, body: unknown,
+    applicationId: string,
+    token: string,
+    kind: InteractionResponseRecord['kind'],
+    target: string | null,
+    body: unknown,
     run: (handle: InteractionHandle) => { message: EmulatedMessage | null; answer: T },
   ): T {
     const handle = this.byToken.get(token);
     if (!handle) throw apiError(10015);
-    return this.recorded(handle, kind, null, target, body, () => run(this.webhook(applicationId, token)));
+    return this.recorded(handle, kind, null, target, body, () =>
+      run(this.webhook(applicationId, token)),
+    );
   }
 
   /** Runs one response and records it on the handle, refused or not. */
   private recorded<T>(
-    handle: InteractionHandle, kind: InteractionResponseRecord['kind'], callbackType: number | null, target: string | null, body: unknown,
+    handle: InteractionHandle,
+    kind: InteractionResponseRecord['kind'],
+    callbackType: number | null,
+    target: string | null,
+    body: unknown,
     run: () => { message: EmulatedMessage | null; answer: T },
   ): T {
     const at = this.options.now();
     const sinceDispatchMs = at - handle.createdAt;
     try {
       const { message, answer } = run();
-      handle.record({ kind, callbackType, target, at, sinceDispatchMs, status: answer === null ? 204 : 200, error: null, body, message: message ? structuredClone(message) : null });
+      handle.record({
+        kind,
+        callbackType,
+        target,
+        at,
+        sinceDispatchMs,
+        status: answer === null ? 204 : 200,
+        error: null,
+        body,
+        message: message ? structuredClone(message) : null,
+      });
       return answer;
     } catch (error) {
       if (error instanceof DiscordError) {
-        handle.record({ kind, callbackType, target, at, sinceDispatchMs, status: error.status, error: { code: error.code, message: error.message }, body, message: null });
+        handle.record({
+          kind,
+          callbackType,
+          target,
+          at,
+          sinceDispatchMs,
+          status: error.status,
+          error: { code: error.code, message: error.message },
+          body,
+          message: null,
+        });
       }
       throw error;
     }

@@ -48,17 +48,31 @@ export class MessageStore extends EventEmitter<MessageEvents> {
     const files = input.files ?? [];
     if (!input.loading) validateMessage(input.body, true, files.length);
     // Ephemeral comes from where the message is made (an interaction response), not from the body alone.
-    const requested = typeof input.body.flags === 'number' ? input.body.flags & SETTABLE & ~EPHEMERAL : 0;
+    const requested =
+      typeof input.body.flags === 'number' ? input.body.flags & SETTABLE & ~EPHEMERAL : 0;
     const message: EmulatedMessage = {
-      id: snowflake(), channelId: input.channelId, guildId: input.guildId, authorId: input.authorId,
+      id: snowflake(),
+      channelId: input.channelId,
+      guildId: input.guildId,
+      authorId: input.authorId,
       content: typeof input.body.content === 'string' ? input.body.content : '',
       embeds: Array.isArray(input.body.embeds) ? (input.body.embeds as APIEmbed[]) : [],
       components: Array.isArray(input.body.components) ? input.body.components : [],
-      attachments: files.map((f) => ({ id: snowflake(), filename: f.filename, size: f.size, ...(f.contentType ? { content_type: f.contentType } : {}) })),
+      attachments: files.map((f) => ({
+        id: snowflake(),
+        filename: f.filename,
+        size: f.size,
+        ...(f.contentType ? { content_type: f.contentType } : {}),
+      })),
       flags: requested | (input.ephemeral ? EPHEMERAL : 0) | (input.loading ? LOADING : 0),
-      timestamp: new Date(this.now()).toISOString(), editedTimestamp: null,
-      ephemeral: input.ephemeral ?? false, loading: input.loading ?? false, deleted: false,
-      interactionId: input.interaction?.id ?? null, interaction: input.interaction ?? null, webhookId: input.webhookId ?? null,
+      timestamp: new Date(this.now()).toISOString(),
+      editedTimestamp: null,
+      ephemeral: input.ephemeral ?? false,
+      loading: input.loading ?? false,
+      deleted: false,
+      interactionId: input.interaction?.id ?? null,
+      interaction: input.interaction ?? null,
+      webhookId: input.webhookId ?? null,
       messageReference: input.body.message_reference ?? null,
     };
     this.byId.set(message.id, message);
@@ -72,19 +86,27 @@ export class MessageStore extends EventEmitter<MessageEvents> {
   }
 
   /** An edit replaces the fields it carries; editing a "thinking" placeholder turns it into the reply. */
-  edit(id: string, body: MessageBody & { attachments?: unknown }, files: UploadedFile[] = []): EmulatedMessage {
+  edit(
+    id: string,
+    body: MessageBody & { attachments?: unknown },
+    files: UploadedFile[] = [],
+  ): EmulatedMessage {
     const message = this.get(id);
     if (!message) throw apiError(10008);
     const wasLoading = message.loading;
     validateMessage(body, wasLoading, files.length + (wasLoading ? 0 : message.attachments.length));
-    if (body.content !== undefined) message.content = typeof body.content === 'string' ? body.content : '';
-    if (body.embeds !== undefined) message.embeds = Array.isArray(body.embeds) ? (body.embeds as APIEmbed[]) : [];
-    if (body.components !== undefined) message.components = Array.isArray(body.components) ? body.components : [];
+    if (body.content !== undefined)
+      message.content = typeof body.content === 'string' ? body.content : '';
+    if (body.embeds !== undefined)
+      message.embeds = Array.isArray(body.embeds) ? (body.embeds as APIEmbed[]) : [];
+    if (body.components !== undefined)
+      message.components = Array.isArray(body.components) ? body.components : [];
     if (Array.isArray(body.attachments)) {
       const keep = new Set((body.attachments as Array<{ id?: unknown }>).map((a) => String(a.id)));
       message.attachments = message.attachments.filter((a) => keep.has(a.id));
     }
-    for (const f of files) message.attachments.push({ id: snowflake(), filename: f.filename, size: f.size });
+    for (const f of files)
+      message.attachments.push({ id: snowflake(), filename: f.filename, size: f.size });
     if (typeof body.flags === 'number') {
       // Only the suppress-embeds and components-v2 bits can change after sending.
       const mutable = (1 << 2) | (1 << 15);
@@ -103,7 +125,11 @@ export class MessageStore extends EventEmitter<MessageEvents> {
     if (!message) throw apiError(10008);
     message.deleted = true;
     const list = this.byChannel.get(message.channelId);
-    if (list) this.byChannel.set(message.channelId, list.filter((m) => m !== message));
+    if (list)
+      this.byChannel.set(
+        message.channelId,
+        list.filter((m) => m !== message),
+      );
     this.emit('delete', message);
   }
 

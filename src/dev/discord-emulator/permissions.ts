@@ -1,7 +1,10 @@
 import { PermissionFlagsBits } from 'discord.js';
 
 /** Every permission bit Discord defines: what the owner and Administrator get. */
-export const ALL_PERMISSIONS: bigint = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
+export const ALL_PERMISSIONS: bigint = Object.values(PermissionFlagsBits).reduce(
+  (all, bit) => all | bit,
+  0n,
+);
 
 /** What @everyone gets by default in a new server (a sensible subset). */
 export const DEFAULT_EVERYONE_PERMISSIONS: bigint =

@@ -52,11 +52,19 @@ export class RateLimiter {
       return {
         allowed: false,
         retryAfterMs: resetAfter,
-        headers: { ...headers, 'x-ratelimit-remaining': '0', 'retry-after': seconds(resetAfter), 'x-ratelimit-scope': 'user' },
+        headers: {
+          ...headers,
+          'x-ratelimit-remaining': '0',
+          'retry-after': seconds(resetAfter),
+          'x-ratelimit-scope': 'user',
+        },
       };
     }
     window.used += 1;
-    return { allowed: true, headers: { ...headers, 'x-ratelimit-remaining': String(rule.limit - window.used) } };
+    return {
+      allowed: true,
+      headers: { ...headers, 'x-ratelimit-remaining': String(rule.limit - window.used) },
+    };
   }
 
   reset(): void {

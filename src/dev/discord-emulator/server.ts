@@ -63,13 +63,24 @@ export class RestServer {
     const { options } = this;
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const path = url.pathname.startsWith(`${API_PREFIX}/`) ? url.pathname.slice(API_PREFIX.length) : url.pathname;
-    const match = url.pathname.startsWith(`${API_PREFIX}/`) ? matchRoute(method, path) : { route: null, methodNotAllowed: false };
-    const record: RequestRecord = { method, path: decodePath(path), route: match.route?.name ?? null, status: 0, at: options.now() };
+    const path = url.pathname.startsWith(`${API_PREFIX}/`)
+      ? url.pathname.slice(API_PREFIX.length)
+      : url.pathname;
+    const match = url.pathname.startsWith(`${API_PREFIX}/`)
+      ? matchRoute(method, path)
+      : { route: null, methodNotAllowed: false };
+    const record: RequestRecord = {
+      method,
+      path: decodePath(path),
+      route: match.route?.name ?? null,
+      status: 0,
+      at: options.now(),
+    };
     let headers: Record<string, string> = {};
     const answer = (status: number, body?: unknown): void => {
       record.status = status;
-      if (body && typeof body === 'object' && 'code' in body && status >= 400) record.code = Number((body as { code: unknown }).code);
+      if (body && typeof body === 'object' && 'code' in body && status >= 400)
+        record.code = Number((body as { code: unknown }).code);
       sendJson(res, status, body, headers);
       options.onRequest(record);
     };
@@ -77,21 +88,41 @@ export class RestServer {
       const body = await readBody(req);
       const fault = options.faults.draw(method, record.route, path);
       if (fault.delayMs > 0) await sleep(fault.delayMs);
-      if (fault.failStatus !== null) return answer(fault.failStatus, { message: `${fault.failStatus}: Injected failure`, code: 0 });
+      if (fault.failStatus !== null)
+        return answer(fault.failStatus, {
+          message: `${fault.failStatus}: Injected failure`,
+          code: 0,
+        });
       if (!match.route) {
-        return match.methodNotAllowed ? answer(405, { message: '405: Method Not Allowed', code: 0 }) : answer(404, notFound().body());
+        return match.methodNotAllowed
+          ? answer(405, { message: '405: Method Not Allowed', code: 0 })
+          : answer(404, notFound().body());
       }
       const { route, params } = match;
       if (route.auth && req.headers.authorization !== `Bot ${options.token}`) throw unauthorized();
-      const rule = route.bucket === 'messages' ? options.rules.messages : route.bucket === 'default' ? options.rules.default : false;
+      const rule =
+        route.bucket === 'messages'
+          ? options.rules.messages
+          : route.bucket === 'default'
+            ? options.rules.default
+            : false;
       if (rule) {
         const decision = options.limiter.take(route.name, route.major(params), rule);
         headers = decision.headers;
         if (!decision.allowed) {
-          return answer(429, { message: 'You are being rate limited.', retry_after: Number(((decision.retryAfterMs ?? 0) / 1000).toFixed(3)), global: false });
+          return answer(429, {
+            message: 'You are being rate limited.',
+            retry_after: Number(((decision.retryAfterMs ?? 0) / 1000).toFixed(3)),
+            global: false,
+          });
         }
       }
-      const result = route.handle(options.context, { params, query: url.searchParams, body, reason: auditReason(req) });
+      const result = route.handle(options.context, {
+        params,
+        query: url.searchParams,
+        body,
+        reason: auditReason(req),
+      });
       answer(result.status, result.body);
     } catch (error) {
       if (error instanceof DiscordError) return answer(error.status, error.body());

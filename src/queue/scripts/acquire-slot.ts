@@ -46,7 +46,18 @@ import { REDIS_NOW } from './redis-now.js';
  */
 export const ACQUIRE_SLOT = luaScript({
   name: 'sonoranAcquireSlot',
-  keys: ['sendLog', 'backgroundLog', 'pauseKey', 'markerKey', 'scheduleKey', 'lastGrantedKey', 'limiterKey', 'wakeKey', 'prioritizedSet', 'jobKey'],
+  keys: [
+    'sendLog',
+    'backgroundLog',
+    'pauseKey',
+    'markerKey',
+    'scheduleKey',
+    'lastGrantedKey',
+    'limiterKey',
+    'wakeKey',
+    'prioritizedSet',
+    'jobKey',
+  ],
   args: [
     'limit',
     'backgroundLimit',

@@ -13,7 +13,9 @@ export interface LuaScript<K extends string, A extends string> {
   body: string;
 }
 
-export function luaScript<const K extends string, const A extends string>(script: LuaScript<K, A>): LuaScript<K, A> {
+export function luaScript<const K extends string, const A extends string>(
+  script: LuaScript<K, A>,
+): LuaScript<K, A> {
   return script;
 }
 
@@ -26,7 +28,10 @@ function prelude(script: LuaScript<string, string>): string {
 
 /** Makes the script callable on this connection (and on its pipelines and transactions). */
 export function defineLuaScript(redis: Redis, script: LuaScript<string, string>): void {
-  redis.defineCommand(script.name, { numberOfKeys: script.keys.length, lua: `${prelude(script)}\n${script.body}` });
+  redis.defineCommand(script.name, {
+    numberOfKeys: script.keys.length,
+    lua: `${prelude(script)}\n${script.body}`,
+  });
 }
 
 type Runner = Redis | ChainableCommander;
@@ -38,7 +43,13 @@ export function runLuaScript<K extends string, A extends string, R>(
   keys: Record<K, string>,
   args: Record<A, string | number>,
 ): Promise<R> {
-  const command = (redis as unknown as Record<string, (...values: (string | number)[]) => Promise<R>>)[script.name];
+  const command = (
+    redis as unknown as Record<string, (...values: (string | number)[]) => Promise<R>>
+  )[script.name];
   if (!command) throw new Error(`Lua script ${script.name} is not defined on this connection`);
-  return command.call(redis, ...script.keys.map((name) => keys[name]), ...script.args.map((name) => args[name]));
+  return command.call(
+    redis,
+    ...script.keys.map((name) => keys[name]),
+    ...script.args.map((name) => args[name]),
+  );
 }

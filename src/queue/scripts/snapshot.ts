@@ -22,7 +22,16 @@ export const INTERACTIVE_SCORE_END = 2 * 2 ** 32;
  */
 export const SNAPSHOT = luaScript({
   name: 'sonoranPacingSnapshot',
-  keys: ['sendLog', 'backgroundLog', 'pauseKey', 'scheduleKey', 'waitList', 'prioritizedSet', 'activeList', 'lastGrantedKey'],
+  keys: [
+    'sendLog',
+    'backgroundLog',
+    'pauseKey',
+    'scheduleKey',
+    'waitList',
+    'prioritizedSet',
+    'activeList',
+    'lastGrantedKey',
+  ],
   args: ['windowMs', 'jobId', 'interactiveScoreEnd', 'jobKeyPrefix'],
   body: `${REDIS_NOW}
 local from = '(' .. (now - tonumber(windowMs))

@@ -47,7 +47,9 @@ export const v1DisciplinaryOperations = {
     type: 'UPDATE_MEMBER_RECORD_POINTS',
     limitLike: 'updateMemberRecordPoints',
     idempotent: true,
-    input: z.strictObject({ data: z.strictObject({ recordId: nonEmpty, points: z.number().int().nonnegative() }) }),
+    input: z.strictObject({
+      data: z.strictObject({ recordId: nonEmpty, points: z.number().int().nonnegative() }),
+    }),
     output: disciplinaryRecord,
     example: { data: { recordId: EXAMPLE.recordId, points: 10 } },
   }),

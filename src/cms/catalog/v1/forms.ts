@@ -14,7 +14,11 @@ export const v1FormOperations = {
     idempotent: true,
     input: z.strictObject({
       data: z.tuple([
-        z.strictObject({ templateId, skip: z.number().int().nonnegative(), take: z.number().int().min(1).max(50) }),
+        z.strictObject({
+          templateId,
+          skip: z.number().int().nonnegative(),
+          take: z.number().int().min(1).max(50),
+        }),
       ]),
     }),
     output: z.array(z.record(z.string(), z.unknown())),

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { EXAMPLE } from '../examples.js';
 import { v1 } from '../operation.js';
-import { accountSummary, clockRow, department, nonEmpty, profileFieldValue, v1Account, withAccountLookup } from '../shapes.js';
+import {
+  accountSummary,
+  clockRow,
+  department,
+  nonEmpty,
+  profileFieldValue,
+  v1Account,
+  withAccountLookup,
+} from '../shapes.js';
 
 const byAccount = withAccountLookup({});
 const exampleLookup = { accId: EXAMPLE.accountId };
@@ -38,7 +46,9 @@ export const v1GeneralOperations = {
     limitLike: 'getAccount',
     idempotent: true,
     input: z.strictObject({ data: z.tuple([byAccount]) }),
-    output: v1Account.extend({ profileFields: z.looseObject({ data: z.array(profileFieldValue) }).optional() }),
+    output: v1Account.extend({
+      profileFields: z.looseObject({ data: z.array(profileFieldValue) }).optional(),
+    }),
     example: { data: [exampleLookup] },
   }),
   'v1.getCurrentClockIn': v1({
@@ -78,7 +88,16 @@ export const v1GeneralOperations = {
       take: z.number().int(),
       // The v2 list row without comName and uniqueId.
       accounts: z.array(
-        accountSummary.pick({ accId: true, accName: true, activeApiIds: true, discordId: true, sysStatus: true, comStatus: true, archived: true, banned: true }),
+        accountSummary.pick({
+          accId: true,
+          accName: true,
+          activeApiIds: true,
+          discordId: true,
+          sysStatus: true,
+          comStatus: true,
+          archived: true,
+          banned: true,
+        }),
       ),
     }),
     example: { data: [{ skip: 0, take: 25, sysStatus: true }] },
@@ -104,7 +123,14 @@ export const v1GeneralOperations = {
     limitLike: 'getProfileFields',
     idempotent: true,
     input: z.strictObject({}),
-    output: z.array(z.looseObject({ id: z.string(), type: z.string(), label: z.string(), options: z.unknown().nullable() })),
+    output: z.array(
+      z.looseObject({
+        id: z.string(),
+        type: z.string(),
+        label: z.string(),
+        options: z.unknown().nullable(),
+      }),
+    ),
     example: {},
   }),
   'v1.getAccountRanks': v1({
@@ -120,7 +146,8 @@ export const v1GeneralOperations = {
   }),
   'v1.setAccountRanks': v1({
     section: 'general',
-    summary: 'Set, add or remove ranks of an account (remove wins over add); answers the new rank ids.',
+    summary:
+      'Set, add or remove ranks of an account (remove wins over add); answers the new rank ids.',
     path: '/general/set_account_ranks',
     type: 'SET_ACCOUNT_RANKS',
     limitLike: 'setAccountRanks',
@@ -145,7 +172,12 @@ export const v1GeneralOperations = {
     limitLike: 'clockAccount',
     answers: 'text',
     input: z.strictObject({
-      data: z.tuple([withAccountLookup({ forceClockIn: z.boolean().optional(), forceClockOut: z.boolean().optional() })]),
+      data: z.tuple([
+        withAccountLookup({
+          forceClockIn: z.boolean().optional(),
+          forceClockOut: z.boolean().optional(),
+        }),
+      ]),
     }),
     output: z.enum(['CLOCKED IN', 'FORCE CLOCKED IN', 'CLOCKED OUT']),
     example: { data: [exampleLookup] },
@@ -190,9 +222,20 @@ export const v1GeneralOperations = {
     limitLike: 'editProfileFields',
     idempotent: true,
     input: z.strictObject({
-      data: z.tuple([withAccountLookup({ profileFields: z.array(z.strictObject({ id: nonEmpty, value: z.unknown() })).min(1) })]),
+      data: z.tuple([
+        withAccountLookup({
+          profileFields: z.array(z.strictObject({ id: nonEmpty, value: z.unknown() })).min(1),
+        }),
+      ]),
     }),
     output: z.array(profileFieldValue),
-    example: { data: [{ ...exampleLookup, profileFields: [{ id: 'steam-ids', value: ['steam:110000100000001'] }] }] },
+    example: {
+      data: [
+        {
+          ...exampleLookup,
+          profileFields: [{ id: 'steam-ids', value: ['steam:110000100000001'] }],
+        },
+      ],
+    },
   }),
 };

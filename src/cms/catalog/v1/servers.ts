@@ -14,7 +14,9 @@ export const v1ServerOperations = {
     limitLike: 'getServers',
     idempotent: true,
     input: z.strictObject({ data: z.tuple([]).optional() }),
-    output: z.looseObject({ servers: z.array(z.looseObject({ id: z.number().int(), name: z.string() })) }),
+    output: z.looseObject({
+      servers: z.array(z.looseObject({ id: z.number().int(), name: z.string() })),
+    }),
     example: { data: [] },
   }),
   'v1.setGameServers': v1({
@@ -25,23 +27,40 @@ export const v1ServerOperations = {
     limitLike: 'setServers',
     idempotent: true,
     input: z.strictObject({
-      data: z.array(z.strictObject({ id: serverId.optional(), name: nonEmpty, ip: z.string(), port: z.string() })),
+      data: z.array(
+        z.strictObject({
+          id: serverId.optional(),
+          name: nonEmpty,
+          ip: z.string(),
+          port: z.string(),
+        }),
+      ),
     }),
     output: z.looseObject({
       success: z.boolean(),
-      data: z.array(z.looseObject({ id: z.number().int(), name: z.string(), ip: z.string().optional(), port: z.string().optional() })),
+      data: z.array(
+        z.looseObject({
+          id: z.number().int(),
+          name: z.string(),
+          ip: z.string().optional(),
+          port: z.string().optional(),
+        }),
+      ),
     }),
     example: { data: [{ id: 1, name: 'Main Server', ip: '127.0.0.1', port: '30120' }] },
   }),
   'v1.verifyWhitelist': v1({
     section: 'servers',
-    summary: 'The username when the account may join, "BYPASSED WHITELIST - name", or NOT ALLOWED ON WHITELIST.',
+    summary:
+      'The username when the account may join, "BYPASSED WHITELIST - name", or NOT ALLOWED ON WHITELIST.',
     path: '/servers/verify_whitelist',
     type: 'VERIFY_WHITELIST',
     limitLike: 'verifyWhitelist',
     idempotent: true,
     answers: 'text',
-    input: z.strictObject({ data: z.tuple([withAccountLookup({ serverId: serverId.optional() })]) }),
+    input: z.strictObject({
+      data: z.tuple([withAccountLookup({ serverId: serverId.optional() })]),
+    }),
     output: z.string(),
     example: { data: [{ accId: EXAMPLE.accountId, serverId: EXAMPLE.serverId }] },
   }),
@@ -65,7 +84,11 @@ export const v1ServerOperations = {
     limitLike: 'activityTracker',
     // The two activity pages swap their sample bodies; each path keeps its own type here.
     input: z.strictObject({
-      data: withAccountLookup({ serverId, forceClear: z.boolean().optional(), forceStart: z.boolean().optional() }),
+      data: withAccountLookup({
+        serverId,
+        forceClear: z.boolean().optional(),
+        forceStart: z.boolean().optional(),
+      }),
     }),
     output: z.looseObject({ success: z.boolean(), data: activityRow }),
     example: { data: { serverId: EXAMPLE.serverId, accId: EXAMPLE.accountId, forceStart: true } },

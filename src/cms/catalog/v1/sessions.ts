@@ -5,7 +5,9 @@ import { nonEmpty, sessionRow } from '../shapes.js';
 
 const serverId = z.number().int().positive();
 const byServerAndAccount = z.tuple([z.strictObject({ serverId, accId: nonEmpty })]);
-const exampleData: [{ serverId: number; accId: string }] = [{ serverId: EXAMPLE.serverId, accId: EXAMPLE.accountId }];
+const exampleData: [{ serverId: number; accId: string }] = [
+  { serverId: EXAMPLE.serverId, accId: EXAMPLE.accountId },
+];
 
 export const v1SessionOperations = {
   'v1.getCurrentSession': v1({

@@ -16,7 +16,9 @@ import {
 
 const accountParams = z.strictObject({ accountId: guid });
 
-const required = { error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : undefined) };
+const required = {
+  error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : undefined),
+};
 
 /**
  * Get Current Clock In names the account again in the query, by exactly one identifier: the
@@ -33,7 +35,12 @@ const clockInQuery = z
       discordId: nonEmpty.optional(),
       uniqueId: textInt.optional(),
     },
-    { error: (issue) => (issue.input === undefined ? `is required: give exactly one of ${clockInQueryKeys.join(', ')}` : undefined) },
+    {
+      error: (issue) =>
+        issue.input === undefined
+          ? `is required: give exactly one of ${clockInQueryKeys.join(', ')}`
+          : undefined,
+    },
   )
   .refine((q) => clockInQueryKeys.filter((key) => q[key] !== undefined).length === 1, {
     message: `give exactly one of ${clockInQueryKeys.join(', ')}`,
@@ -132,10 +139,15 @@ export const accountOperations = {
     idempotent: true,
     input: z.strictObject({
       params: accountParams,
-      body: z.strictObject({ identifiers: z.array(z.strictObject({ type: nonEmpty, value: nonEmpty })).min(1) }),
+      body: z.strictObject({
+        identifiers: z.array(z.strictObject({ type: nonEmpty, value: nonEmpty })).min(1),
+      }),
     }),
     output: z.array(z.looseObject({ type: z.string(), value: z.string() })),
-    example: { params: { accountId: EXAMPLE.accountId }, body: { identifiers: [{ type: 'discord', value: EXAMPLE.discordId }] } },
+    example: {
+      params: { accountId: EXAMPLE.accountId },
+      body: { identifiers: [{ type: 'discord', value: EXAMPLE.discordId }] },
+    },
   }),
   setAccountName: v2({
     section: 'accounts',
@@ -144,7 +156,10 @@ export const accountOperations = {
     path: '/v2/community/accounts/{accountId}/name',
     limitPerMinute: 22,
     idempotent: true,
-    input: z.strictObject({ params: accountParams, body: z.strictObject({ newName: nonEmpty.max(64) }) }),
+    input: z.strictObject({
+      params: accountParams,
+      body: z.strictObject({ newName: nonEmpty.max(64) }),
+    }),
     // A confirmation line, not an account object.
     output: z.string(),
     example: { params: { accountId: EXAMPLE.accountId }, body: { newName: 'Example Account' } },
@@ -167,7 +182,9 @@ export const accountOperations = {
           remove: z.array(nonEmpty).optional(),
           active: z.boolean().optional(),
         })
-        .refine((b) => b.set || b.add || b.remove, { message: 'give at least one of set, add or remove' }),
+        .refine((b) => b.set || b.add || b.remove, {
+          message: 'give at least one of set, add or remove',
+        }),
     }),
     output: accountRow,
     // The docs add "rank-1"; the sandbox's Cadet rank stands in.
@@ -185,10 +202,15 @@ export const accountOperations = {
     idempotent: true,
     input: z.strictObject({
       params: accountParams,
-      body: z.strictObject({ profileFields: z.array(z.strictObject({ id: nonEmpty, value: z.unknown() })).min(1) }),
+      body: z.strictObject({
+        profileFields: z.array(z.strictObject({ id: nonEmpty, value: z.unknown() })).min(1),
+      }),
     }),
     output: z.array(profileFieldValue),
-    example: { params: { accountId: EXAMPLE.accountId }, body: { profileFields: [{ id: 'discord', value: EXAMPLE.discordId }] } },
+    example: {
+      params: { accountId: EXAMPLE.accountId },
+      body: { profileFields: [{ id: 'discord', value: EXAMPLE.discordId }] },
+    },
   }),
   clockAccount: v2({
     section: 'accounts',
@@ -209,7 +231,10 @@ export const accountOperations = {
     }),
     // The saved clock row, or `true` when there was nothing to write.
     output: z.union([clockRow, z.literal(true)]),
-    example: { params: { accountId: EXAMPLE.accountId }, body: { accId: EXAMPLE.accountId, intention: 'in', type: 'regular' } },
+    example: {
+      params: { accountId: EXAMPLE.accountId },
+      body: { accId: EXAMPLE.accountId, intention: 'in', type: 'regular' },
+    },
   }),
   getCurrentClockIn: v2({
     section: 'accounts',
@@ -238,7 +263,10 @@ export const accountOperations = {
     }),
     // Clock rows for type=clockin; activity log rows (open shape) for type=activity.
     output: z.array(z.record(z.string(), z.unknown())),
-    example: { params: { accountId: EXAMPLE.accountId }, query: { accId: EXAMPLE.accountId, type: 'activity' } },
+    example: {
+      params: { accountId: EXAMPLE.accountId },
+      query: { accId: EXAMPLE.accountId, type: 'activity' },
+    },
   }),
   forceSync: v2({
     section: 'accounts',
@@ -247,7 +275,10 @@ export const accountOperations = {
     path: '/v2/community/accounts/{accountId}/sync',
     limitPerMinute: 27,
     idempotent: true,
-    input: z.strictObject({ params: accountParams, body: z.strictObject({ accId: guid.optional() }).optional() }),
+    input: z.strictObject({
+      params: accountParams,
+      body: z.strictObject({ accId: guid.optional() }).optional(),
+    }),
     output: z.string(),
     example: { params: { accountId: EXAMPLE.accountId }, body: { accId: EXAMPLE.accountId } },
   }),

@@ -48,7 +48,10 @@ export const disciplinaryOperations = {
       body: z.strictObject({ points: z.number().int().nonnegative(), reason: nonEmpty }),
     }),
     output: z.array(disciplinaryRecord),
-    example: { params: { accountId: EXAMPLE.accountId }, body: { points: 5, reason: 'Training violation' } },
+    example: {
+      params: { accountId: EXAMPLE.accountId },
+      body: { points: 5, reason: 'Training violation' },
+    },
   }),
   updateMemberRecordPoints: v2({
     section: 'disciplinary',
@@ -57,7 +60,10 @@ export const disciplinaryOperations = {
     path: '/v2/community/disciplinary/records/{recordId}/points',
     limitPerMinute: 18,
     idempotent: true,
-    input: z.strictObject({ params: recordParams, body: z.strictObject({ points: z.number().int().nonnegative() }) }),
+    input: z.strictObject({
+      params: recordParams,
+      body: z.strictObject({ points: z.number().int().nonnegative() }),
+    }),
     output: z.array(disciplinaryRecord),
     example: { params: { recordId: EXAMPLE.recordId }, body: { points: 10 } },
   }),

@@ -49,7 +49,13 @@ export const erlcOperations = {
       z.looseObject({ success: z.boolean() }),
     ]),
     example: {
-      body: { robloxJoinCode: EXAMPLE.robloxJoinCode, executerDiscordId: EXAMPLE.discordId, type: 'note', reason: 'Example note', points: 0 },
+      body: {
+        robloxJoinCode: EXAMPLE.robloxJoinCode,
+        executerDiscordId: EXAMPLE.discordId,
+        type: 'note',
+        reason: 'Example note',
+        points: 0,
+      },
     },
   }),
   executeErlcCommand: v2({
@@ -86,7 +92,11 @@ export const erlcOperations = {
     limitPerMinute: 18,
     idempotent: true,
     input: z.strictObject({
-      body: z.strictObject({ robloxJoinCode: nonEmpty, team: nonEmpty, maxPlayers: z.number().int().nonnegative() }),
+      body: z.strictObject({
+        robloxJoinCode: nonEmpty,
+        team: nonEmpty,
+        maxPlayers: z.number().int().nonnegative(),
+      }),
     }),
     output: z.string(),
     example: { body: { robloxJoinCode: EXAMPLE.robloxJoinCode, team: 'Police', maxPlayers: 10 } },

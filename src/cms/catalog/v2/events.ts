@@ -11,7 +11,10 @@ export const eventOperations = {
     path: '/v2/community/events/{eventId}/rsvps',
     limitPerMinute: 27,
     // A toggle: a second send undoes the first.
-    input: z.strictObject({ params: z.strictObject({ eventId: guid }), body: z.strictObject({ accId: guid }) }),
+    input: z.strictObject({
+      params: z.strictObject({ eventId: guid }),
+      body: z.strictObject({ accId: guid }),
+    }),
     output: z.enum(['RSVP_SUCCESS', 'UNRSVP_SUCCESS']),
     example: { params: { eventId: EXAMPLE.eventId }, body: { accId: EXAMPLE.accountId } },
   }),

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { EXAMPLE } from '../examples.js';
 import { v2 } from '../operation.js';
-import { formStage, formSubmission, guid, nonEmpty, textBool, textInt, textPositiveInt } from '../shapes.js';
+import {
+  formStage,
+  formSubmission,
+  guid,
+  nonEmpty,
+  textBool,
+  textInt,
+  textPositiveInt,
+} from '../shapes.js';
 
 const templateParams = z.strictObject({ templateId: textPositiveInt });
 
@@ -15,17 +23,29 @@ export const formOperations = {
     idempotent: true,
     input: z.strictObject({
       params: z.strictObject({ formId: textPositiveInt }),
-      body: z.strictObject({ accId: guid, newStageId: nonEmpty, optionalReason: z.string().optional() }),
+      body: z.strictObject({
+        accId: guid,
+        newStageId: nonEmpty,
+        optionalReason: z.string().optional(),
+      }),
     }),
     output: z.looseObject({
       authorized: z.boolean(),
       failed: z.boolean(),
-      data: z.looseObject({ form: formSubmission, newStage: formStage, availableStages: z.array(formStage) }),
+      data: z.looseObject({
+        form: formSubmission,
+        newStage: formStage,
+        availableStages: z.array(formStage),
+      }),
     }),
     // The docs move to "review"; the sandbox's Interview stage stands in.
     example: {
       params: { formId: EXAMPLE.formId },
-      body: { accId: EXAMPLE.accountId, newStageId: EXAMPLE.formStageId, optionalReason: 'Reviewed manually.' },
+      body: {
+        accId: EXAMPLE.accountId,
+        newStageId: EXAMPLE.formStageId,
+        optionalReason: 'Reviewed manually.',
+      },
     },
   }),
   getTemplateSubmissions: v2({

@@ -43,7 +43,9 @@ export const generalOperations = {
     input: z.strictObject({
       query: z
         .strictObject({ id: nonEmpty.optional(), uuid: guid.optional() })
-        .refine((q) => (q.id === undefined) !== (q.uuid === undefined), { message: 'give exactly one of id or uuid' }),
+        .refine((q) => (q.id === undefined) !== (q.uuid === undefined), {
+          message: 'give exactly one of id or uuid',
+        }),
     }),
     output: communitySummary,
     // The docs say YOUR_COMMUNITY_ID; the sandbox community's id stands in.
@@ -107,7 +109,15 @@ export const generalOperations = {
     limitPerMinute: 13,
     input: z.strictObject({
       body: z.strictObject({
-        data: z.array(z.strictObject({ flowId: nonEmpty, users: z.array(nonEmpty).min(1), promote: z.boolean() })).min(1),
+        data: z
+          .array(
+            z.strictObject({
+              flowId: nonEmpty,
+              users: z.array(nonEmpty).min(1),
+              promote: z.boolean(),
+            }),
+          )
+          .min(1),
       }),
     }),
     output: z.array(
@@ -121,7 +131,11 @@ export const generalOperations = {
       }),
     ),
     // The docs say flow-1; the sandbox's Cadet → Officer flow stands in.
-    example: { body: { data: [{ flowId: EXAMPLE.promotionFlowId, users: [EXAMPLE.username], promote: true }] } },
+    example: {
+      body: {
+        data: [{ flowId: EXAMPLE.promotionFlowId, users: [EXAMPLE.username], promote: true }],
+      },
+    },
   }),
   undoRankChange: v2({
     section: 'general',
@@ -129,7 +143,10 @@ export const generalOperations = {
     method: 'POST',
     path: '/v2/community/rank-changes/{undoId}/undo',
     limitPerMinute: 13,
-    input: z.strictObject({ params: z.strictObject({ undoId: guid }), body: z.strictObject({ userId: nonEmpty }) }),
+    input: z.strictObject({
+      params: z.strictObject({ undoId: guid }),
+      body: z.strictObject({ userId: nonEmpty }),
+    }),
     output: z.looseObject({
       undoId: z.string(),
       account: accountRow,
@@ -147,7 +164,12 @@ export const generalOperations = {
     path: '/v2/community/short-urls',
     limitPerMinute: 13,
     successStatus: 201,
-    input: z.strictObject({ body: z.strictObject({ path: z.string().startsWith('/'), isCustomDomain: z.boolean().optional() }) }),
+    input: z.strictObject({
+      body: z.strictObject({
+        path: z.string().startsWith('/'),
+        isCustomDomain: z.boolean().optional(),
+      }),
+    }),
     output: z.looseObject({ success: z.boolean(), redirect: z.string().optional() }),
     example: { body: { path: '/go/example', isCustomDomain: false } },
   }),

@@ -82,7 +82,10 @@ export const serverOperations = {
       body: z.strictObject({ mappings: z.array(z.record(z.string(), z.unknown())) }),
     }),
     output: z.looseObject({ mappings: z.array(aceMapping) }),
-    example: { params: { serverId: EXAMPLE.serverId }, body: { mappings: [{ discordRoleId: EXAMPLE.discordId, aceGroup: 'admin' }] } },
+    example: {
+      params: { serverId: EXAMPLE.serverId },
+      body: { mappings: [{ discordRoleId: EXAMPLE.discordId, aceGroup: 'admin' }] },
+    },
   }),
   setServerType: v2({
     section: 'servers',
@@ -124,10 +127,17 @@ export const serverOperations = {
     limitPerMinute: 27,
     input: z.strictObject({
       params: serverParams,
-      body: z.strictObject({ accId: guid, forceStart: z.boolean().optional(), forceClear: z.boolean().optional() }),
+      body: z.strictObject({
+        accId: guid,
+        forceStart: z.boolean().optional(),
+        forceClear: z.boolean().optional(),
+      }),
     }),
     output: activityRow,
-    example: { params: { serverId: EXAMPLE.serverId }, body: { accId: EXAMPLE.accountId, forceStart: true } },
+    example: {
+      params: { serverId: EXAMPLE.serverId },
+      body: { accId: EXAMPLE.accountId, forceStart: true },
+    },
   }),
   activityTrackerServerStart: v2({
     section: 'servers',

@@ -1,6 +1,12 @@
 import type { Account, Community } from '../community.js';
 import { badRequest, notFound } from '../problem.js';
-import { accountDetailView, accountRowView, accountSummaryView, identifierView, v1AccountView } from '../views.js';
+import {
+  accountDetailView,
+  accountRowView,
+  accountSummaryView,
+  identifierView,
+  v1AccountView,
+} from '../views.js';
 import type { Handlers } from './handler.js';
 
 interface StatusFilter {
@@ -12,13 +18,22 @@ interface StatusFilter {
 
 function filterAccounts(c: Community, filter: StatusFilter): Account[] {
   return c.data.accounts.filter((account) =>
-    (['sysStatus', 'comStatus', 'banned', 'archived'] as const).every((key) => filter[key] === undefined || account[key] === filter[key]),
+    (['sysStatus', 'comStatus', 'banned', 'archived'] as const).every(
+      (key) => filter[key] === undefined || account[key] === filter[key],
+    ),
   );
 }
 
-function editProfileFields(c: Community, account: Account, fields: { id: string; value: unknown }[]) {
-  const unknown = fields.filter((f) => !c.data.profileFieldDefinitions.some((d) => d.id === f.id)).map((f) => f.id);
-  if (unknown.length > 0) throw badRequest(`Unknown profile field(s): ${unknown.join(', ')}.`, 'INVALID PROFILE FIELD');
+function editProfileFields(
+  c: Community,
+  account: Account,
+  fields: { id: string; value: unknown }[],
+) {
+  const unknown = fields
+    .filter((f) => !c.data.profileFieldDefinitions.some((d) => d.id === f.id))
+    .map((f) => f.id);
+  if (unknown.length > 0)
+    throw badRequest(`Unknown profile field(s): ${unknown.join(', ')}.`, 'INVALID PROFILE FIELD');
   for (const field of fields) {
     const existing = account.profileFields.find((f) => f.id === field.id);
     if (existing) existing.value = field.value;
@@ -33,13 +48,19 @@ export const accountHandlers = {
     const skip = query.skip ?? 0;
     const take = query.take ?? 25;
     const matching = filterAccounts(c, query);
-    return { items: matching.slice(skip, skip + take).map((a) => accountSummaryView(c, a)), total: matching.length, skip, take };
+    return {
+      items: matching.slice(skip, skip + take).map((a) => accountSummaryView(c, a)),
+      total: matching.length,
+      skip,
+      take,
+    };
   },
   searchAccounts: ({ query }, c) => {
     const account = c.findAccount(query);
     return { items: account ? [accountSummaryView(c, account)] : [], total: account ? 1 : 0 };
   },
-  getAccount: ({ params }, c) => accountDetailView(c, c.requireAccount({ accId: params.accountId })),
+  getAccount: ({ params }, c) =>
+    accountDetailView(c, c.requireAccount({ accId: params.accountId })),
   getAccountRanks: ({ params }, c) => [...c.requireAccount({ accId: params.accountId }).ranks],
   getAccountIdentifiers: ({ params }, c) => {
     const account = c.requireAccount({ accId: params.accountId });
@@ -49,10 +70,18 @@ export const accountHandlers = {
     const account = c.requireAccount({ accId: params.accountId });
     let changed = false;
     for (const { type, value } of body.identifiers) {
-      const taken = c.data.accounts.find((a) => a !== account && a.identifiers.some((i) => i.type === type && i.value === value));
+      const taken = c.data.accounts.find(
+        (a) => a !== account && a.identifiers.some((i) => i.type === type && i.value === value),
+      );
       if (taken) throw badRequest(`The ${type} identifier ${value} belongs to another account.`);
       if (!account.identifiers.some((i) => i.type === type && i.value === value)) {
-        account.identifiers.push({ id: c.newId(), type, value, verified: true, createdAt: c.now() });
+        account.identifiers.push({
+          id: c.newId(),
+          type,
+          value,
+          verified: true,
+          createdAt: c.now(),
+        });
         changed = true;
       }
     }
@@ -67,12 +96,14 @@ export const accountHandlers = {
   },
   setAccountRanks: ({ params, body }, c) => {
     const account = c.requireAccount({ accId: params.accountId });
-    if (body.accId !== undefined && body.accId !== account.accId) throw badRequest('accId in the body does not match the route.');
+    if (body.accId !== undefined && body.accId !== account.accId)
+      throw badRequest('accId in the body does not match the route.');
     if (body.active === true && !account.comStatus) account.comStatus = true;
     c.changeRanks(account, body);
     return accountRowView(c, account);
   },
-  editProfileFields: ({ params, body }, c) => editProfileFields(c, c.requireAccount({ accId: params.accountId }), body.profileFields),
+  editProfileFields: ({ params, body }, c) =>
+    editProfileFields(c, c.requireAccount({ accId: params.accountId }), body.profileFields),
   forceSync: ({ params }, c) => {
     const account = c.requireAccount({ accId: params.accountId });
     return `Sync triggered for: ${c.data.name} (${account.accName} - ${account.accId})`;
@@ -80,12 +111,19 @@ export const accountHandlers = {
 
   'v1.checkComApiId': ({ data: [{ apiId }] }, c) => {
     const account = c.findAccount({ apiId });
-    if (!account) throw notFound(`No account has the API id ${apiId}.`, 'API ID NOT LINKED TO AN ACCOUNT IN THIS COMMUNITY');
+    if (!account)
+      throw notFound(
+        `No account has the API id ${apiId}.`,
+        'API ID NOT LINKED TO AN ACCOUNT IN THIS COMMUNITY',
+      );
     return account.username;
   },
   'v1.getComAccount': ({ data: [lookup] }, c) => {
     const account = c.requireAccount(lookup);
-    return { ...v1AccountView(c, account), profileFields: { data: account.profileFields.map((f) => ({ ...f })) } };
+    return {
+      ...v1AccountView(c, account),
+      profileFields: { data: account.profileFields.map((f) => ({ ...f })) },
+    };
   },
   'v1.getAccounts': ({ data: [filter] }, c) => {
     const skip = filter.skip ?? 0;
@@ -118,5 +156,6 @@ export const accountHandlers = {
     c.ban(c.requireAccount(lookup));
     return 'ACCOUNT BANNED';
   },
-  'v1.editAccountProfileFields': ({ data: [request] }, c) => editProfileFields(c, c.requireAccount(request), request.profileFields),
+  'v1.editAccountProfileFields': ({ data: [request] }, c) =>
+    editProfileFields(c, c.requireAccount(request), request.profileFields),
 } satisfies Partial<Handlers>;

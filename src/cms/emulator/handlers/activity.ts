@@ -7,11 +7,23 @@ import type { Handlers } from './handler.js';
  * No tracker running: start one. Running: `forceStart` restarts it, `forceClear` clears it,
  * otherwise it stops.
  */
-function track(c: Community, serverId: number, accId: string, options: { forceStart?: boolean; forceClear?: boolean }) {
+function track(
+  c: Community,
+  serverId: number,
+  accId: string,
+  options: { forceStart?: boolean; forceClear?: boolean },
+) {
   c.requireServer(serverId);
   const account = c.requireAccount({ accId });
-  if (!c.isActiveMember(account)) throw forbidden(`${account.accName} is not an active member.`, 'ACCOUNT_NOT_FOUND');
-  const running = c.data.activity.find((row) => row.accId === accId && row.serverId === serverId && row.end === null && row.clearReason === null);
+  if (!c.isActiveMember(account))
+    throw forbidden(`${account.accName} is not an active member.`, 'ACCOUNT_NOT_FOUND');
+  const running = c.data.activity.find(
+    (row) =>
+      row.accId === accId &&
+      row.serverId === serverId &&
+      row.end === null &&
+      row.clearReason === null,
+  );
   if (running && options.forceClear) {
     running.clearReason = 'Cleared by API request';
     running.status = false;
@@ -22,7 +34,15 @@ function track(c: Community, serverId: number, accId: string, options: { forceSt
     return running;
   }
   if (running) running.end = c.now();
-  const row = { id: c.newId(), status: true, accId, serverId, start: c.now(), end: null, clearReason: null };
+  const row = {
+    id: c.newId(),
+    status: true,
+    accId,
+    serverId,
+    start: c.now(),
+    end: null,
+    clearReason: null,
+  };
   c.data.activity.push(row);
   return row;
 }
@@ -30,7 +50,9 @@ function track(c: Community, serverId: number, accId: string, options: { forceSt
 /** A server (re)start finishes every tracker still running there. */
 function serverStart(c: Community, serverId: number) {
   c.requireServer(serverId);
-  const finished = c.data.activity.filter((row) => row.serverId === serverId && row.end === null && row.clearReason === null);
+  const finished = c.data.activity.filter(
+    (row) => row.serverId === serverId && row.end === null && row.clearReason === null,
+  );
   for (const row of finished) {
     row.end = c.now();
     row.clearReason = 'All server activity stopped that were in progress';
@@ -39,11 +61,15 @@ function serverStart(c: Community, serverId: number) {
 }
 
 export const activityHandlers = {
-  activityTracker: ({ params, body }, c) => activityView(track(c, params.serverId, body.accId, body)),
+  activityTracker: ({ params, body }, c) =>
+    activityView(track(c, params.serverId, body.accId, body)),
   activityTrackerServerStart: ({ params }, c) => serverStart(c, params.serverId),
   'v1.activityTrackerStartStop': ({ data }, c) => {
     const account = c.requireAccount(data);
     return { success: true, data: activityView(track(c, data.serverId, account.accId, data)) };
   },
-  'v1.activityTrackerServerStart': ({ data }, c) => ({ success: true, data: serverStart(c, data.serverId) }),
+  'v1.activityTrackerServerStart': ({ data }, c) => ({
+    success: true,
+    data: serverStart(c, data.serverId),
+  }),
 } satisfies Partial<Handlers>;

@@ -6,7 +6,11 @@ import type { Handlers } from './handler.js';
 const DEFAULT_CLOCK_TYPE = 'regular';
 
 function requireMember(c: Community, account: Account): Account {
-  if (!c.isActiveMember(account)) throw forbidden(`${account.accName} is not an active member of this community.`, 'ACCOUNT NOT ACTIVE');
+  if (!c.isActiveMember(account))
+    throw forbidden(
+      `${account.accName} is not an active member of this community.`,
+      'ACCOUNT NOT ACTIVE',
+    );
   return account;
 }
 
@@ -17,31 +21,42 @@ function currentClock(c: Community, account: Account) {
 
 export const clockHandlers = {
   clockAccount: ({ params, body }, c) => {
-    if (body.accId !== params.accountId) throw badRequest('accId in the body does not match the route.');
+    if (body.accId !== params.accountId)
+      throw badRequest('accId in the body does not match the route.');
     const account = requireMember(c, c.requireAccount({ accId: params.accountId }));
     c.requireClockInType(body.type);
     const open = c.openClock(account.accId);
     // Clocking in while in, or out while out, writes nothing and answers `true`.
-    if (body.intention === 'in') return open ? true : clockView(c.clockIn(account.accId, body.type));
+    if (body.intention === 'in')
+      return open ? true : clockView(c.clockIn(account.accId, body.type));
     return open ? clockView(c.closeOpenClock(account.accId)!) : true;
   },
   getCurrentClockIn: ({ params, query }, c) => {
     const account = c.requireAccount({ accId: params.accountId });
     // The query names the account again; naming someone else is a contradiction, not a lookup.
-    if (c.requireAccount(query) !== account) throw badRequest('The query identifier names another account than the route.');
+    if (c.requireAccount(query) !== account)
+      throw badRequest('The query identifier names another account than the route.');
     return currentClock(c, account);
   },
   getLatestActivity: ({ params, query }, c) => {
     const account = c.requireAccount({ accId: params.accountId });
     if (query.type === 'activity') {
       return c.data.activity
-        .filter((row) => row.accId === account.accId && (query.serverId === undefined || row.serverId === query.serverId))
+        .filter(
+          (row) =>
+            row.accId === account.accId &&
+            (query.serverId === undefined || row.serverId === query.serverId),
+        )
         .slice(-10)
         .reverse()
         .map((row) => ({ ...row }));
     }
     return c.data.clockRows
-      .filter((row) => row.accId === account.accId && (query.clockInType === undefined || row.type === query.clockInType))
+      .filter(
+        (row) =>
+          row.accId === account.accId &&
+          (query.clockInType === undefined || row.type === query.clockInType),
+      )
       .slice(-3)
       .reverse()
       .map(clockView);

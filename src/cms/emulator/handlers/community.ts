@@ -5,9 +5,13 @@ import type { Handlers } from './handler.js';
 
 export const communityHandlers = {
   getCommunity: (_, c) => communitySummaryView(c, SUB_VERSION_TIERS),
-  getSubVersion: (_, c) => ({ subVersion: c.data.subVersion, tier: SUB_VERSION_TIERS[c.data.subVersion] ?? 'Free' }),
+  getSubVersion: (_, c) => ({
+    subVersion: c.data.subVersion,
+    tier: SUB_VERSION_TIERS[c.data.subVersion] ?? 'Free',
+  }),
   lookupCommunity: ({ query }, c) => {
-    if (query.id !== c.data.id && query.uuid !== c.data.uuid) throw notFound('No community matches that id or uuid.');
+    if (query.id !== c.data.id && query.uuid !== c.data.uuid)
+      throw notFound('No community matches that id or uuid.');
     return communitySummaryView(c, SUB_VERSION_TIERS);
   },
   getDepartments: (_, c) => c.data.departments.map(departmentView),

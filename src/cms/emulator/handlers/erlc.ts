@@ -10,7 +10,8 @@ function requireErlcServer(c: Community, joinCode: string) {
 
 function requireStaff(c: Community, discordId: string) {
   const account = c.findAccount({ discord: discordId });
-  if (!account || !c.isActiveMember(account)) throw forbidden(`Discord user ${discordId} is not linked to an active member.`);
+  if (!account || !c.isActiveMember(account))
+    throw forbidden(`Discord user ${discordId} is not linked to an active member.`);
   return account;
 }
 
@@ -18,14 +19,26 @@ const BUILT_IN_RECORD_TYPES = ['note', 'kick', 'ban', 'disciplinary'];
 
 export const erlcHandlers = {
   getOnlinePlayers: ({ query }, c) =>
-    requireErlcServer(c, query.robloxJoinCode).players.map((p) => ({ ...p, Actioned: null, Location: { LocationX: 0, LocationY: 0, LocationZ: 0 } })),
+    requireErlcServer(c, query.robloxJoinCode).players.map((p) => ({
+      ...p,
+      Actioned: null,
+      Location: { LocationX: 0, LocationY: 0, LocationZ: 0 },
+    })),
   getPlayerQueue: ({ query }, c) => requireErlcServer(c, query.robloxJoinCode).queueLength,
   addErlcRecord: ({ body }, c) => {
     const server = requireErlcServer(c, body.robloxJoinCode);
     const executer = requireStaff(c, body.executerDiscordId);
-    const custom = c.data.customLogTypes.some((t) => t.id === body.type || t.shortCode === body.type);
-    if (!custom && !BUILT_IN_RECORD_TYPES.includes(body.type)) throw badRequest(`Unknown record type "${body.type}".`);
-    server.records.push({ type: body.type, reason: body.reason, points: body.points, by: executer.accId });
+    const custom = c.data.customLogTypes.some(
+      (t) => t.id === body.type || t.shortCode === body.type,
+    );
+    if (!custom && !BUILT_IN_RECORD_TYPES.includes(body.type))
+      throw badRequest(`Unknown record type "${body.type}".`);
+    server.records.push({
+      type: body.type,
+      reason: body.reason,
+      points: body.points,
+      by: executer.accId,
+    });
     if (body.type === 'ban') return { success: true };
     // The player is named only in the in-game command, so no CMS member record is written here.
     if (body.type === 'disciplinary') return { success: true, data: [] };

@@ -15,6 +15,8 @@ function toggleRsvp(c: Community, eventId: string, accId: string) {
 }
 
 export const eventHandlers = {
-  createRsvp: ({ params, body }, c) => toggleRsvp(c, params.eventId, c.requireAccount({ accId: body.accId }).accId),
-  'v1.rsvp': ({ data: [request] }, c) => toggleRsvp(c, request.eventId, c.requireAccount(request).accId),
+  createRsvp: ({ params, body }, c) =>
+    toggleRsvp(c, params.eventId, c.requireAccount({ accId: body.accId }).accId),
+  'v1.rsvp': ({ data: [request] }, c) =>
+    toggleRsvp(c, request.eventId, c.requireAccount(request).accId),
 } satisfies Partial<Handlers>;

@@ -4,10 +4,50 @@ import type { Handlers } from './handler.js';
 
 const cosmetic = { font: null, textColor: null, color: null, align: null };
 const COLUMNS = [
-  { field: 'name', type: 'text', mask: '', reverseMask: false, label: 'Name', options: [], metadata: {}, cosmetic, style: {} },
-  { field: 'callsign', type: 'text', mask: '', reverseMask: false, label: 'Callsign', options: [], metadata: {}, cosmetic, style: {} },
-  { field: 'rank', type: 'rank', mask: '', reverseMask: false, label: 'Rank', options: [], metadata: {}, cosmetic, style: {} },
-  { field: 'status', type: 'status', mask: '', reverseMask: false, label: 'Status', options: [], metadata: {}, cosmetic, style: {} },
+  {
+    field: 'name',
+    type: 'text',
+    mask: '',
+    reverseMask: false,
+    label: 'Name',
+    options: [],
+    metadata: {},
+    cosmetic,
+    style: {},
+  },
+  {
+    field: 'callsign',
+    type: 'text',
+    mask: '',
+    reverseMask: false,
+    label: 'Callsign',
+    options: [],
+    metadata: {},
+    cosmetic,
+    style: {},
+  },
+  {
+    field: 'rank',
+    type: 'rank',
+    mask: '',
+    reverseMask: false,
+    label: 'Rank',
+    options: [],
+    metadata: {},
+    cosmetic,
+    style: {},
+  },
+  {
+    field: 'status',
+    type: 'status',
+    mask: '',
+    reverseMask: false,
+    label: 'Status',
+    options: [],
+    metadata: {},
+    cosmetic,
+    style: {},
+  },
 ];
 
 /** A roster lists the active members of its department, highest rank first. */
@@ -18,7 +58,9 @@ function rosterPage(c: Community, rosterId: number, skip: number, limit: number)
   const rows = c.data.accounts
     .filter((a) => c.isActiveMember(a))
     .map((account) => {
-      const rank = department?.ranks.filter((r) => account.ranks.includes(r.id)).sort((x, y) => y.power - x.power)[0];
+      const rank = department?.ranks
+        .filter((r) => account.ranks.includes(r.id))
+        .sort((x, y) => y.power - x.power)[0];
       return rank ? { account, rank } : undefined;
     })
     .filter((row) => row !== undefined)
@@ -34,10 +76,17 @@ function rosterPage(c: Community, rosterId: number, skip: number, limit: number)
       rank: rank.label,
       status: c.openClock(account.accId) ? 'On Duty' : 'Off Duty',
     }));
-  return { rows: rows.slice(skip, skip + limit), total: rows.length, skip, limit, columns: COLUMNS.map((col) => ({ ...col })) };
+  return {
+    rows: rows.slice(skip, skip + limit),
+    total: rows.length,
+    skip,
+    limit,
+    columns: COLUMNS.map((col) => ({ ...col })),
+  };
 }
 
 export const rosterHandlers = {
-  getRosterContents: ({ params, query = {} }, c) => rosterPage(c, params.rosterId, query.skip ?? 0, query.limit ?? 25),
+  getRosterContents: ({ params, query = {} }, c) =>
+    rosterPage(c, params.rosterId, query.skip ?? 0, query.limit ?? 25),
   'v1.getRosterContents': ({ data }, c) => rosterPage(c, data.rosterId, data.skip, data.limit),
 } satisfies Partial<Handlers>;

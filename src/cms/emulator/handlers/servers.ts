@@ -22,7 +22,10 @@ function toServer(c: Community, input: ServerInput, id: number): Server {
     ip: input.ip ?? previous?.ip ?? '',
     port: input.port ?? previous?.port ?? '',
     type: input.type ?? previous?.type ?? 'fivem',
-    typeLastUpdated: input.type && input.type !== previous?.type ? c.now() : (previous?.typeLastUpdated ?? c.now()),
+    typeLastUpdated:
+      input.type && input.type !== previous?.type
+        ? c.now()
+        : (previous?.typeLastUpdated ?? c.now()),
     robloxJoinCode: input.robloxJoinCode ?? previous?.robloxJoinCode ?? '',
     aceMappings: previous?.aceMappings ?? [],
     whitelistRanks: previous?.whitelistRanks ?? [],
@@ -37,7 +40,9 @@ function replaceServers(c: Community, inputs: ServerInput[]): Server[] {
 }
 
 function whitelistEntries(c: Community, server: Server, style: 'typed' | 'bare') {
-  return c.data.accounts.filter((a) => c.isWhitelisted(a, server)).map((a) => ({ name: a.accName, apiIds: c.activeApiIds(a, style) }));
+  return c.data.accounts
+    .filter((a) => c.isWhitelisted(a, server))
+    .map((a) => ({ name: a.accName, apiIds: c.activeApiIds(a, style) }));
 }
 
 export const serverHandlers = {
@@ -52,7 +57,8 @@ export const serverHandlers = {
     }
     return { servers: c.data.servers.map(serverView) };
   },
-  getAceConfig: ({ params }, c) => c.requireServer(params.serverId).aceMappings.map((m) => ({ ...m })),
+  getAceConfig: ({ params }, c) =>
+    c.requireServer(params.serverId).aceMappings.map((m) => ({ ...m })),
   setAceConfig: ({ params, body }, c) => {
     const server = c.requireServer(params.serverId);
     server.aceMappings = body.mappings.map((m) => ({ ...m }));
@@ -67,10 +73,12 @@ export const serverHandlers = {
   verifyWhitelist: ({ params, body }, c) => {
     const server = c.requireServer(params.serverId);
     const account = c.requireAccount({ accId: body.accId });
-    if (!c.isWhitelisted(account, server)) throw forbidden(`${account.accName} is not allowed on the whitelist of ${server.name}.`);
+    if (!c.isWhitelisted(account, server))
+      throw forbidden(`${account.accName} is not allowed on the whitelist of ${server.name}.`);
     return account.comName;
   },
-  getFullWhitelist: ({ params }, c) => whitelistEntries(c, c.requireServer(params.serverId), 'typed'),
+  getFullWhitelist: ({ params }, c) =>
+    whitelistEntries(c, c.requireServer(params.serverId), 'typed'),
 
   'v1.getGameServers': (_, c) => ({ servers: c.data.servers.map(serverView) }),
   'v1.setGameServers': ({ data }, c) => ({
@@ -79,12 +87,18 @@ export const serverHandlers = {
   }),
   'v1.verifyWhitelist': ({ data: [request] }, c) => {
     const account = c.requireAccount(request);
-    const servers = request.serverId === undefined ? c.data.servers : [c.requireServer(request.serverId)];
-    if (account.owner && c.isActiveMember(account)) return `BYPASSED WHITELIST - ${account.username}`;
+    const servers =
+      request.serverId === undefined ? c.data.servers : [c.requireServer(request.serverId)];
+    if (account.owner && c.isActiveMember(account))
+      return `BYPASSED WHITELIST - ${account.username}`;
     if (!servers.some((server) => c.isWhitelisted(account, server))) {
-      throw notFound(`${account.accName} is not allowed on the whitelist.`, 'NOT ALLOWED ON WHITELIST');
+      throw notFound(
+        `${account.accName} is not allowed on the whitelist.`,
+        'NOT ALLOWED ON WHITELIST',
+      );
     }
     return account.username;
   },
-  'v1.fullWhitelist': ({ data: [{ serverId }] }, c) => whitelistEntries(c, c.requireServer(serverId), 'bare'),
+  'v1.fullWhitelist': ({ data: [{ serverId }] }, c) =>
+    whitelistEntries(c, c.requireServer(serverId), 'bare'),
 } satisfies Partial<Handlers>;

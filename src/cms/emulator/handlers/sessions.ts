@@ -9,15 +9,34 @@ const V1_SESSION_ERROR_STATUS = 400;
 function running(c: Community, serverId: number) {
   c.requireServer(serverId);
   const session = c.runningSession(serverId);
-  if (!session) throw notFound(`No session is running on server ${serverId}.`, 'SESSION_ERROR', V1_SESSION_ERROR_STATUS);
+  if (!session)
+    throw notFound(
+      `No session is running on server ${serverId}.`,
+      'SESSION_ERROR',
+      V1_SESSION_ERROR_STATUS,
+    );
   return session;
 }
 
 function start(c: Community, serverId: number, accId: string) {
   c.requireServer(serverId);
   c.requireAccount({ accId });
-  if (c.runningSession(serverId)) throw conflict(`A session is already running on server ${serverId}.`, 'SESSION_ERROR', V1_SESSION_ERROR_STATUS);
-  const session = { id: c.newId(), sysStatus: true, serverId, startedBy: accId, startedAt: c.now(), endedBy: null, endedAt: null, cancelledBy: null };
+  if (c.runningSession(serverId))
+    throw conflict(
+      `A session is already running on server ${serverId}.`,
+      'SESSION_ERROR',
+      V1_SESSION_ERROR_STATUS,
+    );
+  const session = {
+    id: c.newId(),
+    sysStatus: true,
+    serverId,
+    startedBy: accId,
+    startedAt: c.now(),
+    endedBy: null,
+    endedAt: null,
+    cancelledBy: null,
+  };
   c.data.sessions.push(session);
   return sessionView(c, session);
 }
