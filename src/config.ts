@@ -130,11 +130,15 @@ const discordSchema = z.object({
   DISCORD_CLIENT_ID: snowflake,
   DISCORD_GUILD_ID: snowflake,
   AUDIT_CHANNEL_ID: snowflake,
+  DISCORD_API_URL: httpUrl.optional(),
+  ON_DUTY_ROLE_ID: snowflake.optional(),
+  CMS_DEFAULT_SERVER_ID: z.coerce.number().int().positive().optional(),
+  STAFF_DM_MEMBER: booleanFlag.default(true),
 });
 
 /** deploy-commands: one guild when DISCORD_GUILD_ID is set, else global commands. */
 const deploySchema = discordSchema
-  .pick({ DISCORD_TOKEN: true, DISCORD_CLIENT_ID: true })
+  .pick({ DISCORD_TOKEN: true, DISCORD_CLIENT_ID: true, DISCORD_API_URL: true })
   .extend({ DISCORD_GUILD_ID: snowflake.optional() });
 
 export interface DiscordConfig {
@@ -142,6 +146,17 @@ export interface DiscordConfig {
   clientId: string;
   guildId: string;
   auditChannelId: string;
+  /**
+   * Discord's API base (`…/api`) for REST and, through it, the gateway; null for Discord
+   * itself. Tests and the demo point it at the Discord emulator.
+   */
+  apiUrl: string | null;
+  /** Given on clock-in and taken on clock-out, when set. */
+  onDutyRoleId: string | null;
+  /** The game server /whitelist checks when none is named; null for the community's first. */
+  defaultServerId: number | null;
+  /** DM the member the reason before a staff /ban or /kick (a closed DM is no error). */
+  dmMemberOnStaffAction: boolean;
 }
 
 export interface Config {
@@ -185,7 +200,7 @@ export interface Config {
 /** What deploy-commands needs, and nothing of the CMS. */
 export interface DeployConfig {
   secrets: string[];
-  discord: { token: string; clientId: string; guildId: string | null };
+  discord: { token: string; clientId: string; guildId: string | null; apiUrl: string | null };
 }
 
 export class ConfigError extends Error {
@@ -366,6 +381,10 @@ export function loadConfig(
           clientId: d.DISCORD_CLIENT_ID,
           guildId: d.DISCORD_GUILD_ID,
           auditChannelId: d.AUDIT_CHANNEL_ID,
+          apiUrl: d.DISCORD_API_URL?.replace(/\/+$/, '') ?? null,
+          onDutyRoleId: d.ON_DUTY_ROLE_ID ?? null,
+          defaultServerId: d.CMS_DEFAULT_SERVER_ID ?? null,
+          dmMemberOnStaffAction: d.STAFF_DM_MEMBER,
         }
       : null,
   };
@@ -383,6 +402,7 @@ export function loadDeployConfig(env: NodeJS.ProcessEnv = process.env): DeployCo
       token: d!.DISCORD_TOKEN,
       clientId: d!.DISCORD_CLIENT_ID,
       guildId: d!.DISCORD_GUILD_ID ?? null,
+      apiUrl: d!.DISCORD_API_URL?.replace(/\/+$/, '') ?? null,
     },
   };
 }

@@ -15,6 +15,8 @@ import { v1AccountView } from './views.js';
  * - `POST /__emulator/stats/reset`: forget rate-limit history and blocks, keep the community;
  * - `POST /__emulator/reset`: reseed the community, forget rate-limit history and faults;
  * - `GET|PUT|DELETE /__emulator/faults`: read, change or clear injected faults;
+ * - `POST /__emulator/accounts` `{username, discordId}`: a new member with a linked Discord id
+ *   (the sandbox gives one to a Discord user who has no account);
  * - `POST /__emulator/accounts/{accId}/kick|ban` and `PATCH /__emulator/accounts/{accId}`:
  *   act as staff in the web panel would, which sends push events;
  * - `GET  /__emulator/push/idle`: waits until every push event so far was delivered or failed.
@@ -27,6 +29,11 @@ const accountChanges = z.strictObject({
   comStatus: z.boolean().optional(),
   archived: z.boolean().optional(),
   ranks: z.array(z.string()).optional(),
+});
+
+const newAccount = z.strictObject({
+  username: z.string().min(1).max(64),
+  discordId: z.string().regex(/^\d{5,20}$/),
 });
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -79,6 +86,16 @@ export async function handleAdminRequest(
   if (method === 'GET' && path === '/push/idle') {
     await emulator.push?.idle();
     return json(res, 200, emulator.push?.stats() ?? null);
+  }
+  if (method === 'POST' && path === '/accounts') {
+    const parsed = newAccount.safeParse(body);
+    if (!parsed.success) return invalid(parsed.error);
+    try {
+      const account = emulator.community.createAccount(parsed.data);
+      return json(res, 201, v1AccountView(emulator.community, account));
+    } catch (error) {
+      return json(res, 409, { error: (error as Error).message });
+    }
   }
   const accountRoute = /^\/accounts\/([^/]+)(?:\/(kick|ban))?$/.exec(path);
   if (accountRoute) {

@@ -306,6 +306,54 @@ export class Community {
   }
 
   /**
+   * A new member who signed up through the web panel, with a verified Discord identifier: the
+   * sandbox gives one to a Discord user trying the bot without an account. The lowest rank of
+   * the civilian department, if the community has one.
+   */
+  createAccount(request: { username: string; discordId: string }): Account {
+    const taken = this.findAccount({ discord: request.discordId });
+    if (taken) throw badRequest(`The Discord id ${request.discordId} belongs to another account.`);
+    const accId = this.newId();
+    const now = this.now();
+    const username = this.findAccount({ username: request.username })
+      ? `${request.username}-${accId.slice(0, 4)}`
+      : request.username;
+    const civilian = this.data.departments.find(
+      (d) => /civil/i.test(d.label) && d.ranks.length > 0,
+    );
+    const lowest = civilian?.ranks.reduce((low, rank) => (rank.power < low.power ? rank : low));
+    const account: Account = {
+      accId,
+      username,
+      accName: request.username,
+      comName: request.username,
+      uniqueId: Math.max(0, ...this.data.accounts.map((a) => a.uniqueId)) + 1,
+      sysStatus: true,
+      comStatus: true,
+      archived: false,
+      banned: false,
+      owner: false,
+      joinDate: now,
+      lastLogin: now,
+      callsign: null,
+      bio: null,
+      ranks: lowest ? [lowest.id] : [],
+      identifiers: [
+        {
+          id: this.newId(),
+          type: 'discord',
+          value: request.discordId,
+          verified: true,
+          createdAt: now,
+        },
+      ],
+      profileFields: [{ id: 'discord', value: request.discordId }],
+    };
+    this.data.accounts.push(account);
+    return account;
+  }
+
+  /**
    * Out of this community: `comStatus` goes false, ranks go and an open clock closes.
    * `sysStatus` is the account's Sonoran-wide status, which no community changes. Kicking an
    * account already out changes nothing and pushes nothing.

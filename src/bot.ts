@@ -1,0 +1,138 @@
+import type { Client } from 'discord.js';
+import { AuditLog } from './audit/audit-log.js';
+import type { BotContext } from './bot-context.js';
+import { createCmsService, type LinkedAccount } from './cms/service/index.js';
+import type { Config, DiscordConfig } from './config.js';
+import { createDiscordClient } from './discord/client.js';
+import { deployCommands, describeDeployed } from './discord/deploy.js';
+import { InFlightInteractions } from './discord/in-flight.js';
+import { discordEvents } from './events/index.js';
+import type { Logger } from './logger.js';
+import { QueueKeys, startCmsQueue, startCmsWorkers } from './queue/index.js';
+import { createRedisConnection } from './queue/redis.js';
+import { redisHealth } from './redis-health.js';
+
+export type BotConfig = Config & { discord: DiscordConfig };
+
+export interface RunningBot {
+  client: Client;
+  context: BotContext;
+  /** Stops taking interactions, lets those under way finish (up to `graceMs`), then closes everything. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** How long a shutdown waits for interactions under way before telling their members to retry. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * The bot: CMS workers for its own operations, the CMS queue and service, the audit log, and
+ * the discord.js client with its event handlers. Used by `npm start`, the demo, the tests and
+ * the benchmark alike. Everything it started is stopped by `close`, and by a failed start.
+ */
+export async function startBot(config: BotConfig, logger: Logger): Promise<RunningBot> {
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) =>
+        logger.warn({ err: error }, 'a part of the bot did not stop cleanly'),
+      );
+  };
+  try {
+    const health = redisHealth(logger, config.redisUrl);
+    const redis = createRedisConnection(config.redisUrl, 'producer');
+    const blocking = createRedisConnection(config.redisUrl, 'worker');
+    health.watch(redis, 'bot');
+    health.watch(blocking, 'audit');
+    stops.push(async () => {
+      redis.disconnect();
+      blocking.disconnect();
+    });
+
+    const workers = await startCmsWorkers(config, logger);
+    stops.push(() => workers.close());
+    const { queue, close: closeQueue } = await startCmsQueue(config, logger);
+    stops.push(closeQueue);
+
+    const namespace = new QueueKeys(config.cms.communityId, config.cms.apiKey).namespace;
+    const cms = createCmsService({
+      queue,
+      redis,
+      namespace,
+      logger,
+      provision: config.sandbox ? sandboxProvisioner(config) : undefined,
+    });
+    const audit = new AuditLog({
+      connection: blocking,
+      namespace,
+      channelId: config.discord.auditChannelId,
+      logger,
+    });
+    stops.push(() => audit.close());
+    // Autocomplete answers from these caches: fill them now, inside the budget, in the background.
+    void cms.community.clockInTypes.peek().catch(() => {});
+    void cms.community.servers.peek().catch(() => {});
+    const interactions = new InFlightInteractions();
+    const context: BotContext = { config, logger, cms, audit, redis, namespace, interactions };
+
+    const client = createDiscordClient(config.discord);
+    for (const event of discordEvents) {
+      const listener = (...args: unknown[]) =>
+        Promise.resolve(
+          (event.execute as (context: BotContext, ...rest: unknown[]) => unknown)(context, ...args),
+        ).catch((error: unknown) =>
+          logger.error({ err: error, event: event.name }, 'an event handler failed'),
+        );
+      if (event.once) client.once(event.name, listener);
+      else client.on(event.name, listener);
+    }
+    client.on('error', (error) => logger.error({ err: error }, 'Discord client error'));
+    stops.push(() => client.destroy());
+
+    if (config.sandbox) {
+      // The sandbox registers its commands itself, so a guild admin can try them right away.
+      const deployed = await deployCommands({
+        token: config.discord.token,
+        clientId: config.discord.clientId,
+        guildId: config.discord.guildId,
+        api: config.discord.apiUrl,
+      });
+      logger.info(describeDeployed(deployed));
+    }
+    const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
+    await client.login(config.discord.token);
+    await ready;
+    await audit.start(client);
+
+    return {
+      client,
+      context,
+      close: async (graceMs = SHUTDOWN_GRACE_MS) => {
+        await interactions.drain(graceMs);
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** SANDBOX: a Discord user with no CMS account gets one in the emulator (its admin API). */
+function sandboxProvisioner(config: BotConfig) {
+  return async (user: { id: string; username: string }): Promise<LinkedAccount> => {
+    const response = await fetch(`${config.cms.baseUrl}/__emulator/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user.username, discordId: user.id }),
+    });
+    if (!response.ok)
+      throw new Error(`the CMS emulator could not make an account (${response.status})`);
+    const account = (await response.json()) as { accId: string; comName?: string; accName: string };
+    return {
+      accId: account.accId,
+      name: account.comName ?? account.accName,
+      active: true,
+      banned: false,
+    };
+  };
+}

@@ -1,0 +1,85 @@
+import {
+  Events,
+  MessageFlags,
+  type ChatInputCommandInteraction,
+  type Interaction,
+} from 'discord.js';
+import type { BotContext } from '../../bot-context.js';
+import { commandsByName } from '../../commands/index.js';
+import { parseCustomId } from '../../discord/custom-id.js';
+import { answer, answerFailure } from '../../discord/respond.js';
+import { botEvent } from '../event.js';
+
+const RESTARTING = 'The bot is restarting. Please try again in a minute.';
+
+/**
+ * Every interaction comes through here: slash commands are acknowledged at once (within
+ * Discord's 3 s) and handed to their command module; autocomplete and buttons go to the
+ * command that owns them. Whatever a handler throws ends as an answer to the member.
+ */
+export const interactionCreate = botEvent({
+  name: Events.InteractionCreate,
+  async execute(context, interaction) {
+    const { interactions } = context;
+    if (!interactions.accepting) {
+      if (interaction.isRepliable())
+        await interaction
+          .reply({ content: RESTARTING, flags: MessageFlags.Ephemeral })
+          .catch(() => {});
+      else if (interaction.isAutocomplete()) await interaction.respond([]).catch(() => {});
+      return;
+    }
+    const work = route(context, interaction);
+    // Past the shutdown grace period, a member still waiting is told to try again.
+    const abandon = async () => {
+      if (interaction.isRepliable()) await answer(interaction, RESTARTING).catch(() => {});
+    };
+    interactions.track(work, abandon);
+    await work;
+  },
+});
+
+async function route(context: BotContext, interaction: Interaction): Promise<void> {
+  const logger = context.logger.child({ interaction: interaction.id });
+  try {
+    if (interaction.isChatInputCommand()) return await runCommand(context, interaction);
+    if (interaction.isAutocomplete()) {
+      const command = commandsByName.get(interaction.commandName);
+      // An autocomplete that fails just offers nothing; the command itself still checks its input.
+      return await command?.autocomplete?.(interaction, context).catch(async (error: unknown) => {
+        logger.warn({ err: error, command: interaction.commandName }, 'autocomplete failed');
+        if (!interaction.responded) await interaction.respond([]).catch(() => {});
+      });
+    }
+    if (interaction.isButton()) {
+      const id = parseCustomId(interaction.customId);
+      const command = id && commandsByName.get(id.command);
+      if (!command?.button)
+        return await answer(interaction, 'This button no longer works. Run the command again.');
+      return await command.button(interaction, context);
+    }
+  } catch (error) {
+    if (interaction.isRepliable())
+      await answerFailure(interaction, error, logger).catch((e: unknown) =>
+        logger.warn({ err: e }, 'could not answer an interaction'),
+      );
+    else logger.error({ err: error }, 'an interaction failed');
+  }
+}
+
+async function runCommand(
+  context: BotContext,
+  interaction: ChatInputCommandInteraction,
+): Promise<void> {
+  const command = commandsByName.get(interaction.commandName);
+  if (!command) {
+    await answer(
+      interaction,
+      'This command is not known to the bot (it may have been removed). Ask staff to redeploy the commands.',
+    );
+    return;
+  }
+  // First, always: Discord waits 3 s for an acknowledgement.
+  await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  await command.execute(interaction, context);
+}
