@@ -79,7 +79,7 @@ describe('queue under failures', () => {
 
   it('pauses the whole credential on a 429 for Retry-After plus the margin, and logs it as an error', async () => {
     // Another app using the same key spends getDepartments' whole budget behind the queue's back.
-    const other = new CmsClient(harness.config.cms);
+    const other = new CmsClient({ ...harness.config.cms, timeoutMs: 10_000 });
     for (let i = 0; i < 13; i += 1) await other.call('getDepartments', {});
 
     const departments = await queue.submit('getDepartments', {});
@@ -118,7 +118,7 @@ describe('queue under failures', () => {
   });
 
   it('does not let a call be cancelled once it was sent, even while it waits to retry', async () => {
-    const other = new CmsClient(harness.config.cms);
+    const other = new CmsClient({ ...harness.config.cms, timeoutMs: 10_000 });
     for (let i = 0; i < 13; i += 1) await other.call('getDepartments', {});
     const ticket = await queue.submit('getDepartments', {});
     await waitFor(
@@ -279,8 +279,9 @@ describe('a 429 met while verifying an earlier send', () => {
   it('pauses the credential for every process too, then verifies once the pause is over', async () => {
     const { queue } = await harness.startQueue();
     const member = SANDBOX_MEMBERS.civilian;
-    // Another app has just spent the whole budget of the read the verification will need.
-    const other = new CmsClient(harness.config.cms);
+    // Another app has just spent the whole budget of the read the verification will need (its
+    // client is not ours: a generous timeout, whatever the queue's own).
+    const other = new CmsClient({ ...harness.config.cms, timeoutMs: 10_000 });
     await Promise.all(
       Array.from({ length: 27 }, () =>
         other.call('getMemberRecords', { params: { accountId: member } }),
