@@ -1,6 +1,7 @@
 import type { RepliableInteraction } from 'discord.js';
 import type { CallOptions } from '../cms/service/index.js';
 import { INTERACTIVE_DEADLINE_MS } from '../queue/index.js';
+import { duration } from './format.js';
 
 /**
  * CMS call options for one interaction: done before its 15-minute token ends (counted from
@@ -11,8 +12,12 @@ export function interactionCalls(interaction: RepliableInteraction): CallOptions
   return {
     deadline: interaction.createdTimestamp + INTERACTIVE_DEADLINE_MS,
     onQueued: ({ position, etaMs }) => {
-      const calls = position === 1 ? '1 CMS call' : `${position} CMS calls`;
-      const text = `⏳ Queued behind ${calls}, about ${Math.max(1, Math.ceil(etaMs / 1000))} s. This message will update with the result.`;
+      const wait = duration(Math.max(1_000, etaMs));
+      const behind =
+        position === 0
+          ? `Waiting for the CMS rate limit, about ${wait}`
+          : `Queued behind ${position === 1 ? '1 CMS call' : `${position} CMS calls`}, about ${wait}`;
+      const text = `⏳ ${behind}. This message will update with the result.`;
       // A courtesy: the result replaces it whatever happens to this edit.
       void interaction.editReply({ content: text }).catch(() => {});
     },
