@@ -21,4 +21,4 @@ COPY package.json ./
 COPY --from=runtime-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-CMD ["node", "dist/src/worker.js"]
+CMD ["node", "dist/src/index.js"]

@@ -230,7 +230,7 @@ async function main(): Promise<void> {
       let t = performance.now();
       await client.call(operation, input);
       const directMs = performance.now() - t;
-      await gate.settle(operation, 'interactive', sendId);
+      await gate.logAnswer(operation, 'interactive', sendId);
       t = performance.now();
       const submittedAt = Date.now();
       const ticket = await queue.submit(operation, input, { estimate: false });

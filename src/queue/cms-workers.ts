@@ -218,7 +218,7 @@ export class CmsWorkers {
         timeoutMs: slot.timeLeftMs(),
       });
     } catch (error) {
-      const { missing } = await this.gate.settle(operation, priority, sendId);
+      const { missing } = await this.gate.logAnswer(operation, priority, sendId);
       if (missing) this.reportOutlivedSlot(job);
       const cmsError =
         error instanceof CmsError
@@ -226,7 +226,7 @@ export class CmsWorkers {
           : new CmsError({ kind: 'network', operation, message: String(error) });
       return this.afterFailedSend(job, token, cmsError, meta, markerKey);
     }
-    return this.finish(
+    return this.recordOutcome(
       job,
       { jobId: job.id!, queue: job.queueName, ok: true, data, meta },
       markerKey,
@@ -334,11 +334,11 @@ export class CmsWorkers {
       case 'finished': {
         // Finished already; only BullMQ's bookkeeping was lost. Tell the submitter again.
         const { outcome } = resolution;
-        if (outcome.ok) return this.finish(job, outcome, markerKey);
+        if (outcome.ok) return this.recordOutcome(job, outcome, markerKey);
         return this.fail(job, CmsError.fromJSON(outcome.error), outcome.meta, markerKey);
       }
       case 'applied':
-        return this.finish(
+        return this.recordOutcome(
           job,
           {
             jobId: job.id!,
@@ -361,18 +361,18 @@ export class CmsWorkers {
   }
 
   /**
-   * One round trip: settle the send (if one was just made), store the outcome in the sent marker
+   * One round trip: log the send at its answer (if one was just made), store the outcome in the sent marker
    * (if the job has one), and tell the submitter.
    */
-  private async finish(
+  private async recordOutcome(
     job: CmsJob,
     outcome: JobOutcome,
     markerKey: string | undefined,
-    settleSendId?: string,
+    answeredSendId?: string,
   ): Promise<JobOutcome> {
     const transaction = this.options.connection.multi();
-    if (settleSendId)
-      this.gate.settleWithin(transaction, job.data.operation, job.data.priority, settleSendId);
+    if (answeredSendId)
+      this.gate.logAnswerWithin(transaction, job.data.operation, job.data.priority, answeredSendId);
     if (markerKey) {
       const done: SentMarker = {
         attempt: job.data.attempt,
@@ -384,7 +384,7 @@ export class CmsWorkers {
     }
     transaction.publish(this.options.keys.results(job.data.submitter), JSON.stringify(outcome));
     const replies = await transaction.exec();
-    if (settleSendId && (replies?.[0]?.[1] as [string, number] | undefined)?.[1] === 1)
+    if (answeredSendId && (replies?.[0]?.[1] as [string, number] | undefined)?.[1] === 1)
       this.reportOutlivedSlot(job);
     return outcome;
   }
@@ -402,7 +402,7 @@ export class CmsWorkers {
       error: error.toJSON(),
       meta,
     };
-    await this.finish(job, outcome, markerKey);
+    await this.recordOutcome(job, outcome, markerKey);
     // BullMQ keeps the job as failed; its reason holds the outcome so a submitter can recover it.
     throw new Error(JSON.stringify(outcome));
   }

@@ -120,7 +120,7 @@ export class EarlierSends {
           );
           throw new VerifyLater(pauseMs);
         } finally {
-          await this.gate.settle(name, priority, sendId);
+          await this.gate.logAnswer(name, priority, sendId);
         }
       }
       const waitMs = decision.status === 'wait' ? decision.waitMs : 10;

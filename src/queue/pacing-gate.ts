@@ -5,7 +5,7 @@ import type { Priority, QueueKeys } from './keys.js';
 import { ACQUIRE_SLOT } from './scripts/acquire-slot.js';
 import { defineLuaScript, runLuaScript } from './scripts/lua-script.js';
 import { PAUSE_CREDENTIAL } from './scripts/pause-credential.js';
-import { RELEASE_SLOT, SETTLE_SLOT } from './scripts/settle-slot.js';
+import { RELEASE_SLOT, LOG_ANSWER } from './scripts/log-answer.js';
 import { INTERACTIVE_SCORE_END, SNAPSHOT } from './scripts/snapshot.js';
 import { WAKE_QUEUE } from './scripts/wake-queue.js';
 import { WITHDRAW_JOB } from './scripts/withdraw-job.js';
@@ -55,7 +55,7 @@ export const SENT_MARKER_TTL_MS = 24 * 60 * 60 * 1000;
 
 const SCRIPTS = [
   ACQUIRE_SLOT,
-  SETTLE_SLOT,
+  LOG_ANSWER,
   RELEASE_SLOT,
   PAUSE_CREDENTIAL,
   SNAPSHOT,
@@ -135,21 +135,21 @@ export class PacingGate {
    * Once a send's answer (or error, or timeout) is back: logs the send at this moment. Says
    * whether the send had already left the log (its slot ended before its answer came).
    */
-  async settle(
+  async logAnswer(
     operation: OperationName,
     priority: Priority,
     sendId: string,
   ): Promise<{ missing: boolean }> {
     const [, missing] = await runLuaScript<string, string, [string, number]>(
       this.redis,
-      SETTLE_SLOT,
-      ...this.settleArguments(operation, priority, sendId),
+      LOG_ANSWER,
+      ...this.logAnswerArguments(operation, priority, sendId),
     );
     return { missing: missing === 1 };
   }
 
   /** The same, as part of a MULTI the caller sends anyway (saves a round trip). */
-  settleWithin(
+  logAnswerWithin(
     transaction: ChainableCommander,
     operation: OperationName,
     priority: Priority,
@@ -157,12 +157,12 @@ export class PacingGate {
   ): void {
     void runLuaScript(
       transaction,
-      SETTLE_SLOT,
-      ...this.settleArguments(operation, priority, sendId),
+      LOG_ANSWER,
+      ...this.logAnswerArguments(operation, priority, sendId),
     );
   }
 
-  private settleArguments(operation: OperationName, priority: Priority, sendId: string) {
+  private logAnswerArguments(operation: OperationName, priority: Priority, sendId: string) {
     const budget = this.budget(operation);
     return [
       {

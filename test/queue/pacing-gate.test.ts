@@ -111,7 +111,7 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
       Number(await redis.zscore(log, id)) > (await redisNow(redis)) + 5_000,
       'held until its timeout while in flight',
     );
-    assert.deepEqual(await gate.settle('getServers', 'interactive', id), { missing: false });
+    assert.deepEqual(await gate.logAnswer('getServers', 'interactive', id), { missing: false });
     assert.ok(
       Math.abs(Number(await redis.zscore(log, id)) - (await redisNow(redis))) < 1_000,
       'logged at the answer',
@@ -119,7 +119,7 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
 
     // A process that stalled past its slot: the entry was pruned, the send happened all the same.
     await redis.zrem(log, id);
-    assert.deepEqual(await gate.settle('getServers', 'interactive', id), { missing: true });
+    assert.deepEqual(await gate.logAnswer('getServers', 'interactive', id), { missing: true });
     assert.notEqual(await redis.zscore(log, id), null, 'counted again');
   });
 

@@ -29,16 +29,27 @@ describe('queue scheduling', () => {
     // getRosterContents allows 9 a window: background gets 8, spread one per 61 s / 8.
     const spacing = 61_000 / 8;
     const background: Awaited<ReturnType<typeof queue.submit<'getRosterContents'>>>[] = [];
-    for (let i = 0; i < 5; i += 1)
+    const started = Date.now();
+    const elapsed: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
       background.push(await queue.submit('getRosterContents', roster, { priority: 'background' }));
+      elapsed.push(Date.now() - started);
+    }
     background.forEach((ticket, i) => {
+      // Job i leaves i spacings after the first, less the time that passed until its ETA was read
+      // (at most `elapsed[i]`, however busy the machine).
+      const latest = i * spacing + 20;
+      const earliest = i * spacing - elapsed[i]! - 20;
       assert.ok(
-        Math.abs(ticket.etaMs - i * spacing) < 500,
-        `background job ${i}: eta ${ticket.etaMs} ms, expected about ${Math.round(i * spacing)}`,
+        ticket.etaMs >= earliest && ticket.etaMs <= latest,
+        `background job ${i}: eta ${ticket.etaMs} ms, expected ${Math.round(earliest)} to ${Math.round(latest)}`,
       );
       assert.ok(ticket.position <= i, `job ${i} has at most ${i} jobs ahead (${ticket.position})`);
       if (i > 0)
-        assert.ok(ticket.etaMs >= background[i - 1]!.etaMs, 'later jobs never get earlier ETAs');
+        assert.ok(
+          ticket.etaMs >= background[i - 1]!.etaMs - (elapsed[i]! - elapsed[i - 1]!),
+          'later jobs never get earlier ETAs',
+        );
     });
     assert.equal(background[0]!.etaMs, 0);
     await background[0]!.result;
@@ -82,10 +93,6 @@ describe('queue scheduling', () => {
         rows.background!.completed,
       ],
       [1, 1, 5, 1],
-    );
-    assert.ok(
-      rows.interactive!.latencyMsP50! >= rows.interactive!.queuedMsP50!,
-      'waiting is part of the latency',
     );
     assert.ok(rows.background!.queuedMsP95 !== null);
 

@@ -38,7 +38,7 @@ import { REDIS_NOW } from './redis-now.js';
  *   -2 the job's deadline has passed; nothing was taken
  *   -3 the job was withdrawn by its submitter (cancelled); nothing was taken
  *
- * A granted send is logged at now + inFlightMs: until its answer is back (SETTLE_SLOT) nobody
+ * A granted send is logged at now + inFlightMs: until its answer is back (LOG_ANSWER) nobody
  * knows when it reached the CMS, so it holds its slot as if it arrived as late as it could.
  * Background sends are spread evenly (one per spacing) rather than in bursts; the schedule moves
  * on one spacing per send, so a late send does not push the next ones back (it may lag by up to

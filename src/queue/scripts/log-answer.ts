@@ -11,8 +11,8 @@ import { REDIS_NOW } from './redis-now.js';
  * ended before its answer came: a stalled process). It is logged again now all the same, so
  * the budget still counts it, and the caller reports the anomaly.
  */
-export const SETTLE_SLOT = luaScript({
-  name: 'sonoranSettleSlot',
+export const LOG_ANSWER = luaScript({
+  name: 'sonoranLogAnswer',
   keys: ['sendLog', 'backgroundLog'],
   args: ['sendId', 'windowMs', 'background'],
   body: `${REDIS_NOW}
