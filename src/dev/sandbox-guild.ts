@@ -1,5 +1,9 @@
-import { PermissionFlagsBits as P } from 'discord.js';
-import { DEFAULT_BOT_NAME, DEFAULT_IDS, type GuildSeed } from './discord-emulator/index.js';
+import {
+  DEFAULT_BOT_NAME,
+  DEFAULT_IDS,
+  defaultGuild,
+  type GuildSeed,
+} from './discord-emulator/index.js';
 
 /**
  * The Discord guild of the sandbox community (Blaine County Roleplay), for the Discord
@@ -10,17 +14,8 @@ export const SANDBOX_GUILD = {
   guild: DEFAULT_IDS.guild,
   application: DEFAULT_IDS.application,
   bot: DEFAULT_IDS.bot,
-  roles: {
-    member: '1100000000000000011',
-    onDuty: '1100000000000000015',
-    staff: '1100000000000000012',
-    bot: '1100000000000000013',
-    admin: '1100000000000000014',
-  },
-  channels: {
-    general: '1100000000000000021',
-    audit: '1100000000000000022',
-  },
+  roles: { ...DEFAULT_IDS.roles, onDuty: '1100000000000000015' },
+  channels: DEFAULT_IDS.channels,
   users: {
     /** Jordan Carter, the community's chief and the guild's owner. */
     owner: '235947056630333440',
@@ -41,68 +36,30 @@ export const SANDBOX_GUILD = {
   },
 } as const;
 
-const { roles, channels, users } = SANDBOX_GUILD;
+const { roles, users } = SANDBOX_GUILD;
 
-/** Positions: Member 1 < On Duty 2 < Staff 3 < the bot 4 < Admin 5; the owner outranks all. */
+/**
+ * The emulator's default guild (its roles and channels), with an On Duty role between Member and
+ * Staff and the sandbox community's members: Member 1 < On Duty 2 < Staff 3 < the bot 4 <
+ * Admin 5; the owner outranks all.
+ */
 export function sandboxGuild(): GuildSeed {
+  const base = defaultGuild();
+  const shifted = base.roles.map((role) =>
+    role.position >= 2 ? { ...role, position: role.position + 1 } : role,
+  );
+  const onDuty = {
+    id: roles.onDuty,
+    name: 'On Duty',
+    position: 2,
+    permissions: 0n,
+    hoist: true,
+    color: 0x2ecc71,
+  };
   return {
-    id: SANDBOX_GUILD.guild,
-    name: 'Blaine County Roleplay',
+    ...base,
     ownerId: users.owner,
-    roles: [
-      { id: roles.member, name: 'Member', position: 1, permissions: 0n },
-      {
-        id: roles.onDuty,
-        name: 'On Duty',
-        position: 2,
-        permissions: 0n,
-        hoist: true,
-        color: 0x2ecc71,
-      },
-      {
-        id: roles.staff,
-        name: 'Staff',
-        position: 3,
-        permissions: P.BanMembers | P.KickMembers,
-        hoist: true,
-        color: 0x3498db,
-      },
-      {
-        id: roles.bot,
-        name: DEFAULT_BOT_NAME,
-        position: 4,
-        managed: true,
-        permissions:
-          P.ViewChannel |
-          P.SendMessages |
-          P.EmbedLinks |
-          P.ReadMessageHistory |
-          P.BanMembers |
-          P.KickMembers |
-          P.ManageRoles,
-      },
-      {
-        id: roles.admin,
-        name: 'Admin',
-        position: 5,
-        permissions: P.Administrator,
-        hoist: true,
-        color: 0xe74c3c,
-      },
-    ],
-    channels: [
-      { id: channels.general, name: 'general', position: 0 },
-      {
-        id: channels.audit,
-        name: 'audit',
-        position: 1,
-        topic: 'What happens to CMS accounts',
-        permissionOverwrites: [
-          { id: SANDBOX_GUILD.guild, type: 'role', deny: P.SendMessages },
-          { id: roles.bot, type: 'role', allow: P.SendMessages | P.EmbedLinks },
-        ],
-      },
-    ],
+    roles: [...shifted, onDuty],
     members: [
       { id: users.owner, username: 'jcarter', globalName: 'Jordan Carter', roles: [roles.member] },
       {
