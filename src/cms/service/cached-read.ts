@@ -56,20 +56,24 @@ export class CachedRead<T> {
   refresh(priority: Priority): Promise<Cached<T>> {
     this.refreshing ??= (async () => {
       try {
-        const value = await this.options.load(priority);
-        const cached: Cached<T> = { value, fetchedAt: Date.now() };
-        await this.options.redis.set(
-          this.options.key,
-          JSON.stringify(cached),
-          'PX',
-          this.options.keepForMs,
-        );
-        return cached;
+        return await this.store(await this.options.load(priority));
       } finally {
         this.refreshing = undefined;
       }
     })();
     return this.refreshing;
+  }
+
+  /** Keeps a value the caller read from the CMS itself (e.g. with an interaction's call options). */
+  async store(value: T): Promise<Cached<T>> {
+    const cached: Cached<T> = { value, fetchedAt: Date.now() };
+    await this.options.redis.set(
+      this.options.key,
+      JSON.stringify(cached),
+      'PX',
+      this.options.keepForMs,
+    );
+    return cached;
   }
 
   async read(): Promise<Cached<T> | null> {

@@ -5,6 +5,7 @@ import { AccountLinks, type LinkedAccount } from './accounts.js';
 import { TimeClock } from './clock.js';
 import { CmsCalls } from './cms-calls.js';
 import { CommunitySettings } from './community.js';
+import { Whitelists } from './whitelist.js';
 
 export type { LinkedAccount } from './accounts.js';
 export type { CallOptions, QueueWait } from './cms-calls.js';
@@ -18,6 +19,7 @@ export interface CmsService {
   links: AccountLinks;
   clock: TimeClock;
   community: CommunitySettings;
+  whitelist: Whitelists;
 }
 
 export interface CmsServiceOptions {
@@ -40,5 +42,6 @@ export function createCmsService(options: CmsServiceOptions): CmsService {
     }),
     clock: new TimeClock(calls),
     community: new CommunitySettings(calls, options.redis, options.namespace, options.logger),
+    whitelist: new Whitelists(calls, options.redis, options.namespace, options.logger),
   };
 }
