@@ -4,6 +4,7 @@ import type { CmsService } from './cms/service/index.js';
 import type { Config, DiscordConfig } from './config.js';
 import type { InFlightInteractions } from './discord/in-flight.js';
 import type { Logger } from './logger.js';
+import type { StaffActions } from './staff-actions/staff-actions.js';
 
 /** What every command and event handler is handed: settings, the CMS service, the audit log. */
 export interface BotContext {
@@ -17,4 +18,6 @@ export interface BotContext {
   namespace: string;
   /** The interactions under way (a shutdown lets them finish). */
   interactions: InFlightInteractions;
+  /** /ban and /kick: member locks, confirmations, cases and retries of failed halves. */
+  staffActions: StaffActions;
 }

@@ -10,6 +10,7 @@ import { discordEvents } from './events/index.js';
 import type { Logger } from './logger.js';
 import { QueueKeys, startCmsQueue, startCmsWorkers } from './queue/index.js';
 import { createRedisConnection } from './queue/redis.js';
+import { StaffActions } from './staff-actions/staff-actions.js';
 import { redisHealth } from './redis-health.js';
 
 export type BotConfig = Config & { discord: DiscordConfig };
@@ -68,11 +69,31 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
       logger,
     });
     stops.push(() => audit.close());
+    const staffActions = new StaffActions({
+      redis,
+      connection: blocking,
+      namespace,
+      logger,
+      audit,
+      cms,
+      // Failed halves of a ban or kick back off like CMS calls do.
+      retryBaseMs: config.pacing.retryBaseMs,
+    });
+    stops.push(() => staffActions.close());
     // Autocomplete answers from these caches: fill them now, inside the budget, in the background.
     void cms.community.clockInTypes.peek().catch(() => {});
     void cms.community.servers.peek().catch(() => {});
     const interactions = new InFlightInteractions();
-    const context: BotContext = { config, logger, cms, audit, redis, namespace, interactions };
+    const context: BotContext = {
+      config,
+      logger,
+      cms,
+      audit,
+      redis,
+      namespace,
+      interactions,
+      staffActions,
+    };
 
     const client = createDiscordClient(config.discord);
     for (const event of discordEvents) {
@@ -102,6 +123,7 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
     await client.login(config.discord.token);
     await ready;
     await audit.start(client);
+    await staffActions.start(client);
 
     return {
       client,

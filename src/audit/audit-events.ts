@@ -1,7 +1,26 @@
 /**
- * What the audit channel records. Every event has an `id` that stays the same when it is
- * recorded again (a retried job, a re-delivered push), so it is posted once.
+ * What the audit channel records: one union of event kinds, each with its own formatter (see
+ * audit-embeds.ts). A new kind (a CMS push event, a reconciler finding) is one more member of
+ * `AuditEvent` and one more formatter.
  */
+
+/** What every audit event carries. */
+export interface AuditEventBase {
+  /**
+   * Stays the same when the event is recorded again (a retried job, a re-delivered push), so
+   * it is posted once. A new version of something already posted gets a new id.
+   */
+  id: string;
+  /**
+   * What the event is about, when later events update it (a case): they edit the message the
+   * first one posted instead of posting another.
+   */
+  subject?: string;
+  /** Within one subject, higher is newer; a late older version never replaces a newer one. */
+  revision?: number;
+  /** When it happened (ms since the epoch). */
+  at: number;
+}
 
 /** How one half of a staff action went. */
 export interface ActionOutcome {
@@ -10,10 +29,10 @@ export interface ActionOutcome {
   detail?: string;
 }
 
-/** A /ban or /kick by a staff member, in Discord and in the CMS. */
-export interface StaffActionEvent {
+/** A /ban or /kick by a staff member, in Discord and in the CMS: one case, edited as it settles. */
+export interface StaffActionEvent extends AuditEventBase {
   type: 'staff-action';
-  id: string;
+  guildId: string;
   /** The guild's case number: 1, 2, 3... */
   caseNumber: number;
   action: 'ban' | 'kick';
@@ -24,8 +43,7 @@ export interface StaffActionEvent {
   reason: string;
   discord: ActionOutcome;
   cms: ActionOutcome;
-  /** ms since the epoch. */
-  at: number;
 }
 
 export type AuditEvent = StaffActionEvent;
+export type AuditEventType = AuditEvent['type'];

@@ -46,13 +46,18 @@ export class AccountLinks {
     return `${this.options.namespace}:link:${discordId}`;
   }
 
-  /** The linked account, or null (after a sandbox user got one made: with `created`). */
+  /**
+   * The linked account, or null (after a sandbox user got one made: with `created`).
+   * `provision: false` never makes one: staff acting on a member must see them as they are.
+   */
   async find(
     user: { id: string; username: string },
     callOptions: CallOptions = {},
+    { provision = true }: { provision?: boolean } = {},
   ): Promise<LinkedAccount | null> {
+    const provisioner = provision ? this.options.provision : undefined;
     const cached = await this.options.redis.get(this.key(user.id));
-    if (cached === NOT_LINKED && !this.options.provision) return null;
+    if (cached === NOT_LINKED && !provisioner) return null;
     if (cached && cached !== NOT_LINKED) return JSON.parse(cached) as LinkedAccount;
 
     const found = await this.options.calls.call(
@@ -71,8 +76,8 @@ export class AccountLinks {
       await this.remember(user.id, account);
       return account;
     }
-    if (this.options.provision) {
-      const account = await this.options.provision(user);
+    if (provisioner) {
+      const account = await provisioner(user);
       await this.remember(user.id, account);
       return { ...account, created: true };
     }

@@ -5,6 +5,7 @@ import { AccountLinks, type LinkedAccount } from './accounts.js';
 import { TimeClock } from './clock.js';
 import { CmsCalls } from './cms-calls.js';
 import { CommunitySettings } from './community.js';
+import { Moderation } from './moderation.js';
 import { Whitelists } from './whitelist.js';
 
 export type { LinkedAccount } from './accounts.js';
@@ -19,6 +20,7 @@ export interface CmsService {
   links: AccountLinks;
   clock: TimeClock;
   community: CommunitySettings;
+  moderation: Moderation;
   whitelist: Whitelists;
 }
 
@@ -42,6 +44,7 @@ export function createCmsService(options: CmsServiceOptions): CmsService {
     }),
     clock: new TimeClock(calls),
     community: new CommunitySettings(calls, options.redis, options.namespace, options.logger),
+    moderation: new Moderation(calls),
     whitelist: new Whitelists(calls, options.redis, options.namespace, options.logger),
   };
 }

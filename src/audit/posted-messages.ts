@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis';
+
+/** Where an audit subject's message is, and which version of it shows. */
+export interface PostedMessage {
+  channelId: string;
+  messageId: string;
+  revision: number;
+}
+
+/** How long an event id is remembered as delivered (a re-recorded event is not posted again). */
+const DELIVERED_KEPT_MS = 7 * 24 * 3600_000;
+/** How long a subject's message can still be edited; after that a change posts a new one. */
+const SUBJECT_KEPT_MS = 90 * 24 * 3600_000;
+
+/**
+ * What the audit channel has shown, in Redis: which event ids were delivered, and for each
+ * subject (a case) the message that shows it, so a later version edits that message.
+ */
+export class PostedMessages {
+  constructor(
+    private readonly redis: Redis,
+    private readonly namespace: string,
+  ) {}
+
+  async delivered(eventId: string): Promise<boolean> {
+    return (await this.redis.exists(this.deliveredKey(eventId))) === 1;
+  }
+
+  async forSubject(subject: string): Promise<PostedMessage | null> {
+    const text = await this.redis.get(this.subjectKey(subject));
+    return text ? (JSON.parse(text) as PostedMessage) : null;
+  }
+
+  /** The event was delivered (as `posted`, or skipped as stale when null). */
+  async remember(eventId: string, subject: string | undefined, posted: PostedMessage | null) {
+    const transaction = this.redis
+      .multi()
+      .set(this.deliveredKey(eventId), posted?.messageId ?? 'skipped', 'PX', DELIVERED_KEPT_MS);
+    if (subject && posted)
+      transaction.set(this.subjectKey(subject), JSON.stringify(posted), 'PX', SUBJECT_KEPT_MS);
+    await transaction.exec();
+  }
+
+  private deliveredKey(eventId: string): string {
+    return `${this.namespace}:audit:delivered:${eventId}`;
+  }
+
+  private subjectKey(subject: string): string {
+    return `${this.namespace}:audit:subject:${subject}`;
+  }
+}
