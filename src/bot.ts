@@ -1,5 +1,9 @@
 import type { Client } from 'discord.js';
+import { AccountSnapshots } from './audit/account-snapshots.js';
 import { AuditLog } from './audit/audit-log.js';
+import { AuditIntake } from './audit/intake.js';
+import { rankNamesOf } from './audit/rank-names.js';
+import { createPushReceiver, PUSH_PATH } from './events/cms/push-receiver.js';
 import type { BotContext } from './bot-context.js';
 import { createCmsService, type LinkedAccount } from './cms/service/index.js';
 import type { Config, DiscordConfig } from './config.js';
@@ -18,6 +22,8 @@ export type BotConfig = Config & { discord: DiscordConfig };
 export interface RunningBot {
   client: Client;
   context: BotContext;
+  /** Where Sonoran's push events are received (`…/sonorancms/events`), or null when PUSH_PORT is unset. */
+  pushUrl: string | null;
   /** Stops taking interactions, lets those under way finish (up to `graceMs`), then closes everything. */
   close(graceMs?: number): Promise<void>;
 }
@@ -55,20 +61,32 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
     stops.push(closeQueue);
 
     const namespace = new QueueKeys(config.cms.communityId, config.cms.apiKey).namespace;
+    // What the audit pipeline knows of each account; told of the bot's own kicks and bans.
+    const snapshots = new AccountSnapshots(redis, namespace);
     const cms = createCmsService({
       queue,
       redis,
       namespace,
       logger,
       provision: config.sandbox ? sandboxProvisioner(config) : undefined,
+      moderationEchoes: snapshots,
     });
     const audit = new AuditLog({
       connection: blocking,
       namespace,
-      channelId: config.discord.auditChannelId,
+      channels: { audit: config.discord.auditChannelId, ...config.discord.channels },
       logger,
     });
     stops.push(() => audit.close());
+    const intake = new AuditIntake({
+      connection: blocking,
+      namespace,
+      snapshots,
+      audit,
+      logger,
+      rankNames: async () => rankNamesOf((await cms.community.departments.peek())?.value ?? []),
+    });
+    stops.push(() => intake.close());
     const staffActions = new StaffActions({
       redis,
       connection: blocking,
@@ -83,6 +101,7 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
     // Autocomplete answers from these caches: fill them now, inside the budget, in the background.
     void cms.community.clockInTypes.peek().catch(() => {});
     void cms.community.servers.peek().catch(() => {});
+    void cms.community.departments.peek().catch(() => {});
     const interactions = new InFlightInteractions();
     const context: BotContext = {
       config,
@@ -124,10 +143,13 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
     await ready;
     await audit.start(client);
     await staffActions.start(client);
+    await intake.start();
+    const pushUrl = await startPushReceiver(config, intake, logger, stops);
 
     return {
       client,
       context,
+      pushUrl,
       close: async (graceMs = SHUTDOWN_GRACE_MS) => {
         await interactions.drain(graceMs);
         await stopAll();
@@ -137,6 +159,32 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
     await stopAll();
     throw error;
   }
+}
+
+/** The push receiver on PUSH_PORT, when set; answers its URL. */
+async function startPushReceiver(
+  config: BotConfig,
+  intake: AuditIntake,
+  logger: Logger,
+  stops: (() => Promise<unknown>)[],
+): Promise<string | null> {
+  const { push } = config.discord;
+  if (push.port === null) return null;
+  const receiver = await createPushReceiver({
+    apiKey: config.cms.apiKey,
+    intake,
+    logger: logger.child({ name: 'push-receiver' }),
+    allowedSenders: push.allowedSenders,
+    perAddressPerMinute: push.perAddressPerMinute,
+  });
+  stops.push(() => receiver.close());
+  await receiver.listen({ port: push.port, host: push.host });
+  const address = receiver.server.address();
+  const port = typeof address === 'object' && address ? address.port : push.port;
+  const host = push.host === '0.0.0.0' ? '127.0.0.1' : push.host;
+  const url = `http://${host}:${port}${PUSH_PATH}`;
+  logger.info({ url }, 'receiving Sonoran CMS push events');
+  return url;
 }
 
 /** SANDBOX: a Discord user with no CMS account gets one in the emulator (its admin API). */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { isIP, type BlockList } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import {
 } from './cms/catalog/index.js';
 import { SANDBOX_API_KEY, SANDBOX_COMMUNITY_ID } from './cms/emulator/seed.js';
 import { BOT_OPERATIONS } from './cms/service/operations.js';
+import { parseAllowedSenders } from './events/cms/allowed-senders.js';
 
 /**
  * Every setting comes from the environment through the schemas below, one per side of the bot;
@@ -87,6 +88,24 @@ export const workerOperationsSchema = z
     return [...new Set(names)] as OperationName[];
   });
 
+/** A duration: `300000` (ms), `90s`, `5m`, `1h`; `0` turns the feature off. */
+const duration = (fallbackMs: number) =>
+  z
+    .string()
+    .default(String(fallbackMs))
+    .transform((text, ctx) => {
+      const match = /^(\d+)\s*(ms|s|m|h)?$/.exec(text.trim());
+      if (!match) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a duration such as 300000, 90s, 5m or 1h (0 turns it off)',
+        });
+        return 0;
+      }
+      const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms'] ?? 1;
+      return Number(match[1]) * unit;
+    });
+
 const required = () =>
   z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
@@ -134,6 +153,27 @@ const discordSchema = z.object({
   ON_DUTY_ROLE_ID: snowflake.optional(),
   CMS_DEFAULT_SERVER_ID: z.coerce.number().int().positive().optional(),
   STAFF_DM_MEMBER: booleanFlag.default(true),
+  AUDIT_MODERATION_CHANNEL_ID: snowflake.optional(),
+  AUDIT_UPDATES_CHANNEL_ID: snowflake.optional(),
+  SHIFT_LOG_CHANNEL_ID: snowflake.optional(),
+  PUSH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  PUSH_HOST: z.string().min(1).default('0.0.0.0'),
+  PUSH_ALLOWED_IPS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseAllowedSenders(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return null;
+      }
+    }),
+  PUSH_RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  RECONCILE_EVERY: duration(5 * 60_000),
+  RECONCILE_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  BAN_SYNC: booleanFlag,
+  KICK_SYNC: booleanFlag,
 });
 
 /** deploy-commands: one guild when DISCORD_GUILD_ID is set, else global commands. */
@@ -157,6 +197,19 @@ export interface DiscordConfig {
   defaultServerId: number | null;
   /** DM the member the reason before a staff /ban or /kick (a closed DM is no error). */
   dmMemberOnStaffAction: boolean;
+  /** Optional channels of their own for moderation notices, account updates and the shift log. */
+  channels: { moderation: string | null; updates: string | null; shifts: string | null };
+  /** The push receiver: off without a port. */
+  push: {
+    port: number | null;
+    host: string;
+    allowedSenders: BlockList | null;
+    perAddressPerMinute: number;
+  };
+  /** How often the reconciler reads the accounts (0: never), and its share of the reads' budgets. */
+  reconcile: { everyMs: number; share: number };
+  /** Mirror CMS bans and kicks found by push or reconciliation in Discord. */
+  sync: { bans: boolean; kicks: boolean };
 }
 
 export interface Config {
@@ -385,6 +438,19 @@ export function loadConfig(
           onDutyRoleId: d.ON_DUTY_ROLE_ID ?? null,
           defaultServerId: d.CMS_DEFAULT_SERVER_ID ?? null,
           dmMemberOnStaffAction: d.STAFF_DM_MEMBER,
+          channels: {
+            moderation: d.AUDIT_MODERATION_CHANNEL_ID ?? null,
+            updates: d.AUDIT_UPDATES_CHANNEL_ID ?? null,
+            shifts: d.SHIFT_LOG_CHANNEL_ID ?? null,
+          },
+          push: {
+            port: d.PUSH_PORT ?? null,
+            host: d.PUSH_HOST,
+            allowedSenders: d.PUSH_ALLOWED_IPS,
+            perAddressPerMinute: d.PUSH_RATE_LIMIT_PER_MINUTE,
+          },
+          reconcile: { everyMs: d.RECONCILE_EVERY, share: d.RECONCILE_SHARE },
+          sync: { bans: d.BAN_SYNC, kicks: d.KICK_SYNC },
         }
       : null,
   };

@@ -1,14 +1,28 @@
 import { EmbedBuilder } from '@discordjs/builders';
 import type { MessageCreateOptions, MessageEditOptions } from 'discord.js';
-import { discordTime, mention } from '../discord/format.js';
+import { discordTime, duration, mention } from '../discord/format.js';
 import type {
+  AccountChangeEvent,
   ActionOutcome,
   AuditEvent,
   AuditEventType,
+  ShiftEvent,
   StaffActionEvent,
 } from './audit-events.js';
 
-export const COLORS = { ban: 0xd83c3e, kick: 0xe67e22, info: 0x5865f2 } as const;
+export const COLORS = {
+  ban: 0xd83c3e,
+  kick: 0xe67e22,
+  info: 0x5865f2,
+  restored: 0x2ecc71,
+  onDuty: 0x2ecc71,
+  offDuty: 0x95a5a6,
+} as const;
+
+const SOURCE_TEXT: Record<AccountChangeEvent['source'], string> = {
+  push: 'Source: Sonoran CMS push event',
+  reconciliation: 'Source: found by reconciliation (the bot reading the CMS)',
+};
 
 const OUTCOME_TEXT: Record<ActionOutcome['status'], string> = {
   done: '✅ Done',
@@ -45,11 +59,75 @@ function staffActionEmbed(event: StaffActionEvent): EmbedBuilder {
     .setTimestamp(event.at);
 }
 
+const CHANGE_TITLE: Record<AccountChangeEvent['change'], string> = {
+  banned: 'Account banned',
+  kicked: 'Account left the community (kicked)',
+  unbanned: 'Account unbanned',
+  rejoined: 'Account back in the community',
+  updated: 'Account updated',
+};
+
+const CHANGE_COLOR: Record<AccountChangeEvent['change'], number> = {
+  banned: COLORS.ban,
+  kicked: COLORS.kick,
+  unbanned: COLORS.restored,
+  rejoined: COLORS.restored,
+  updated: COLORS.info,
+};
+
+function who(account: { name: string; discordId: string | null }): string {
+  return account.discordId
+    ? `${mention(account.discordId)} (${account.name})`
+    : `${account.name} (no Discord linked)`;
+}
+
+function accountChangeEmbed(event: AccountChangeEvent): EmbedBuilder {
+  const embed = new EmbedBuilder()
+    .setColor(CHANGE_COLOR[event.change])
+    .setTitle(event.firstSighting ? 'Account seen for the first time' : CHANGE_TITLE[event.change])
+    .addFields(
+      { name: 'Member', value: who(event.account), inline: true },
+      { name: 'CMS account', value: `\`${event.account.accId}\``, inline: true },
+      { name: 'When', value: discordTime(event.at, 'f'), inline: true },
+    )
+    .setFooter({ text: SOURCE_TEXT[event.source] })
+    .setTimestamp(event.at);
+  if (event.details.length > 0) {
+    const title = event.firstSighting ? 'Current state' : 'What changed';
+    embed.addFields({
+      name: title,
+      value: event.details
+        .map((line) => `• ${line}`)
+        .join('\n')
+        .slice(0, 1024),
+    });
+  }
+  if (event.discordSync)
+    embed.addFields({
+      name: 'Discord (sync)',
+      value: outcomeText(event.discordSync).slice(0, 1024),
+    });
+  return embed;
+}
+
+function shiftEmbed(event: ShiftEvent): EmbedBuilder {
+  const open = event.endedAt === null;
+  const line = open
+    ? `${who(event.member)} clocked in: ${event.clockType}, since ${discordTime(event.startedAt, 't')}`
+    : `${who(event.member)} clocked out: ${event.clockType}, ${discordTime(event.startedAt, 't')} to ${discordTime(event.endedAt!, 't')} (${duration(event.endedAt! - event.startedAt)})`;
+  const where = event.source === 'command' ? '/clockin' : 'the CMS (panel or game)';
+  return new EmbedBuilder()
+    .setColor(open ? COLORS.onDuty : COLORS.offDuty)
+    .setDescription(`${line} · via ${where}`);
+}
+
 /** One formatter per kind of event: the compiler asks for a new one when a kind is added. */
 const FORMATTERS: {
   [K in AuditEventType]: (event: Extract<AuditEvent, { type: K }>) => EmbedBuilder;
 } = {
   'staff-action': staffActionEmbed,
+  'account-change': accountChangeEmbed,
+  shift: shiftEmbed,
 };
 
 /** The embed one audit event becomes. */

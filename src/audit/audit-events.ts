@@ -45,5 +45,34 @@ export interface StaffActionEvent extends AuditEventBase {
   cms: ActionOutcome;
 }
 
-export type AuditEvent = StaffActionEvent;
+/** Where an account change was found. */
+export type ChangeSource = 'push' | 'reconciliation';
+
+/** A change to a CMS account found by a push event or by the reconciler. */
+export interface AccountChangeEvent extends AuditEventBase {
+  type: 'account-change';
+  change: 'banned' | 'kicked' | 'unbanned' | 'rejoined' | 'updated';
+  source: ChangeSource;
+  account: { accId: string; name: string; discordId: string | null };
+  /** What changed, in words; for a first sighting, the account's current state. */
+  details: string[];
+  firstSighting: boolean;
+  /** With ban or kick sync: what was done in Discord. */
+  discordSync?: ActionOutcome;
+}
+
+/** A clock-in or clock-out, for the shift log (SHIFT_LOG_CHANNEL_ID). */
+export interface ShiftEvent extends AuditEventBase {
+  type: 'shift';
+  member: { accId: string; name: string; discordId: string | null };
+  /** The clock-in type's label. */
+  clockType: string;
+  startedAt: number;
+  /** Null while the shift is open (a clock-in). */
+  endedAt: number | null;
+  /** `command`: /clockin; `reconciliation`: made elsewhere (the CMS panel, the game). */
+  source: 'command' | 'reconciliation';
+}
+
+export type AuditEvent = StaffActionEvent | AccountChangeEvent | ShiftEvent;
 export type AuditEventType = AuditEvent['type'];

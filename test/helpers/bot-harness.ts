@@ -15,7 +15,7 @@ import {
 } from '../../src/dev/discord-emulator/index.js';
 import { SANDBOX_GUILD, sandboxGuild } from '../../src/dev/sandbox-guild.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { startTestRedis, type TestRedis } from './redis.js';
+import { freePort, startTestRedis, type TestRedis } from './redis.js';
 
 /**
  * The whole bot, unmodified, between the two emulators: its own Redis, the CMS emulator, the
@@ -39,6 +39,8 @@ export interface BotHarness {
 }
 
 export interface BotHarnessOptions {
+  /** Start the push receiver, and have the CMS emulator send its push events there. */
+  push?: boolean;
   cms?: CmsEmulatorOptions;
   discord?: DiscordEmulatorOptions;
   env?: Record<string, string>;
@@ -46,7 +48,9 @@ export interface BotHarnessOptions {
 
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
   const redis = await startTestRedis();
+  const pushPort = options.push ? await freePort() : null;
   const cms = await startCmsEmulator({
+    ...(pushPort ? { pushUrl: `http://127.0.0.1:${pushPort}/sonorancms/events` } : {}),
     apiKey: `bot-test-key-${Math.random().toString(36).slice(2)}`,
     ...options.cms,
   });
@@ -66,6 +70,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     AUDIT_CHANNEL_ID: SANDBOX_GUILD.channels.audit,
     DISCORD_API_URL: discord.apiUrl,
     ON_DUTY_ROLE_ID: SANDBOX_GUILD.roles.onDuty,
+    ...(pushPort ? { PUSH_PORT: String(pushPort), PUSH_HOST: '127.0.0.1' } : {}),
     ...options.env,
   };
   const config = loadConfig(env, { discord: true });

@@ -8,6 +8,13 @@ export interface ClockInType {
   label: string;
 }
 
+/** A department and its ranks, as the audit channel names them. */
+export interface Department {
+  uuid: string;
+  label: string;
+  ranks: { id: string; label: string }[];
+}
+
 export interface GameServer {
   id: number;
   name: string;
@@ -19,12 +26,14 @@ const FRESH_FOR_MS = 5 * 60_000;
 const KEEP_FOR_MS = 7 * 24 * 60 * 60_000;
 
 /**
- * The community's settings the commands show and autocomplete from: clock-in types and game
- * servers. Cached in Redis (see CachedRead), so an autocomplete answers at once from the cache.
+ * The community's settings the commands show and autocomplete from (clock-in types and game
+ * servers) and the audit channel names ranks with (departments). Cached in Redis (see
+ * CachedRead), so an autocomplete or an audit notice answers at once from the cache.
  */
 export class CommunitySettings {
   readonly clockInTypes: CachedRead<ClockInType[]>;
   readonly servers: CachedRead<GameServer[]>;
+  readonly departments: CachedRead<Department[]>;
 
   constructor(calls: CmsCalls, redis: Redis, namespace: string, logger: Logger) {
     const common = { redis, freshForMs: FRESH_FOR_MS, keepForMs: KEEP_FOR_MS, logger };
@@ -46,6 +55,17 @@ export class CommunitySettings {
         (await calls.call('getServers', {}, { priority })).servers.map(({ id, name }) => ({
           id,
           name,
+        })),
+    });
+    this.departments = new CachedRead({
+      ...common,
+      name: 'departments',
+      key: `${namespace}:cache:departments`,
+      load: async (priority) =>
+        (await calls.call('getDepartments', {}, { priority })).map(({ uuid, label, ranks }) => ({
+          uuid,
+          label,
+          ranks: ranks.map(({ id, label: rank }) => ({ id, label: rank })),
         })),
     });
   }

@@ -5,7 +5,7 @@ import { AccountLinks, type LinkedAccount } from './accounts.js';
 import { TimeClock } from './clock.js';
 import { CmsCalls } from './cms-calls.js';
 import { CommunitySettings } from './community.js';
-import { Moderation } from './moderation.js';
+import { Moderation, type ModerationEchoes } from './moderation.js';
 import { Whitelists } from './whitelist.js';
 
 export type { LinkedAccount } from './accounts.js';
@@ -31,6 +31,8 @@ export interface CmsServiceOptions {
   logger: Logger;
   /** SANDBOX only: makes a CMS account for a Discord user who has none. */
   provision?: (user: { id: string; username: string }) => Promise<LinkedAccount>;
+  /** Told of the bot's own kicks and bans (the audit pipeline: no second notice for the CMS's echo). */
+  moderationEchoes?: ModerationEchoes;
 }
 
 export function createCmsService(options: CmsServiceOptions): CmsService {
@@ -44,7 +46,7 @@ export function createCmsService(options: CmsServiceOptions): CmsService {
     }),
     clock: new TimeClock(calls),
     community: new CommunitySettings(calls, options.redis, options.namespace, options.logger),
-    moderation: new Moderation(calls),
+    moderation: new Moderation(calls, options.moderationEchoes),
     whitelist: new Whitelists(calls, options.redis, options.namespace, options.logger),
   };
 }
