@@ -1,6 +1,7 @@
 import type { Client } from 'discord.js';
 import { AccountSnapshots } from './audit/account-snapshots.js';
 import { AuditLog } from './audit/audit-log.js';
+import { discordSync } from './audit/discord-sync.js';
 import { AuditIntake } from './audit/intake.js';
 import { rankNamesOf } from './audit/rank-names.js';
 import { createPushReceiver, PUSH_PATH } from './events/cms/push-receiver.js';
@@ -85,6 +86,7 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
       audit,
       logger,
       rankNames: async () => rankNamesOf((await cms.community.departments.peek())?.value ?? []),
+      syncToDiscord: (change, discordId) => discordSync(client, config.discord, logger)(change, discordId),
     });
     stops.push(() => intake.close());
     const staffActions = new StaffActions({

@@ -44,6 +44,52 @@ describe('CMS push events to the audit channel', () => {
     assert.match(embed.footer?.text ?? '', /push event/);
   });
 
+  it("posts the bot's own ban once: the CMS's echo of it is not a second notice", async () => {
+    const id = '990000000000077001';
+    harness.discord.addMember({ id, username: 'echo.test', roles: [SANDBOX_GUILD.roles.member] });
+    const account = harness.cms.community.createAccount({ username: 'echo.test', discordId: id });
+    const handle = harness.slash({
+      user: users.staff,
+      name: 'ban',
+      options: { member: id, reason: 'Echo test' },
+    });
+    const confirmation = await handle.reply();
+    const confirm = (confirmation.components as { components: { custom_id: string }[] }[])
+      .flatMap((row) => row.components)
+      .find((button) => button.custom_id.split(':')[1] === 'confirm')!;
+    await harness.discord
+      .clickButton({ user: users.staff, message: handle, customId: confirm.custom_id })
+      .reply((m) => m.content.startsWith('**Case #'));
+    assert.equal(harness.cms.community.findAccount({ accId: account.accId })?.banned, true);
+    // The CMS pushed ACCOUNT_BANNED for the bot's own ban; once the intake has it, a later
+    // notice shows the pipeline moved past it without posting it.
+    await fetch(`${harness.cms.url}/__emulator/push/idle`);
+    await waitFor(
+      async () =>
+        (await harness.bot.context.redis.hget(
+          `${harness.bot.context.namespace}:audit:accounts`,
+          account.accId,
+        )) !== null,
+      10_000,
+      'the echo to be processed',
+    );
+    await harness.cms.community.kick(
+      harness.cms.community.findAccount({ accId: SANDBOX_MEMBERS.civilian })!,
+    );
+    await fetch(`${harness.cms.url}/__emulator/push/idle`);
+    await harness.discord.waitForMessage(channels.audit, (m) =>
+      m.embeds.some((e) => e.fields?.some((f) => f.value.includes(`<@${users.civilian}>`))),
+    );
+    const aboutEcho = embeds(harness).filter((e) =>
+      e.fields?.some((f) => f.value.includes(`<@${id}>`)),
+    );
+    assert.deepEqual(
+      aboutEcho.map((e) => e.title),
+      ['Case #1: Banned'],
+      'the case, and no "Account banned" beside it',
+    );
+  });
+
   it('describes a rank change against the last snapshot ("rank Officer -> Sergeant")', async () => {
     const community = harness.cms.community;
     const officer = community.findAccount({ accId: SANDBOX_MEMBERS.officer })!;
