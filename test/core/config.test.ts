@@ -251,6 +251,7 @@ describe('configuration', () => {
       token: 'secret.discord.token',
       clientId: '111111111111111111',
       guildId: '222222222222222222',
+      apiUrl: null,
     });
     assert.deepEqual(guild.secrets, ['secret.discord.token']);
     assert.equal(
@@ -290,5 +291,47 @@ describe('configuration', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  it("reads the audit pipeline's settings: durations with units, off switches, defaults", () => {
+    const defaults = loadConfig(production, { discord: true }).discord;
+    assert.deepEqual(defaults.reconcile, { everyMs: 300_000, share: 0.5 });
+    assert.deepEqual(defaults.push, {
+      port: null,
+      host: '0.0.0.0',
+      allowedSenders: null,
+      perAddressPerMinute: 600,
+    });
+    assert.deepEqual(defaults.sync, { bans: false, kicks: false });
+    assert.equal(defaults.dmMemberOnStaffAction, true);
+    const set = loadConfig(
+      {
+        ...production,
+        RECONCILE_EVERY: '90s',
+        PUSH_PORT: '3002',
+        STAFF_DM_MEMBER: 'false',
+        BAN_SYNC: 'yes',
+      },
+      { discord: true },
+    ).discord;
+    assert.equal(set.reconcile.everyMs, 90_000);
+    assert.equal(set.push.port, 3002);
+    assert.equal(set.dmMemberOnStaffAction, false);
+    assert.equal(set.sync.bans, true);
+    assert.equal(
+      loadConfig({ ...production, RECONCILE_EVERY: '0' }, { discord: true }).discord.reconcile
+        .everyMs,
+      0,
+      '0 turns it off',
+    );
+    const problems = configProblems(
+      { ...production, RECONCILE_EVERY: 'often', RECONCILE_SHARE: '2' },
+      { discord: true },
+    );
+    assert.deepEqual(names(problems), ['RECONCILE_EVERY', 'RECONCILE_SHARE']);
+    assert.match(
+      problems.find((p) => p.startsWith('RECONCILE_EVERY'))!,
+      /such as 300000, 90s, 5m or 1h/,
+    );
   });
 });
