@@ -126,6 +126,11 @@ export function diffAccount(
   if (seen.comStatus && !previous.comStatus) details.push('back in the community');
   if (seen.name !== previous.name) details.push(`name ${previous.name} -> ${seen.name}`);
   if (seen.ranks && previous.ranks) details.push(...rankChanges(names, previous.ranks, seen.ranks));
+  // The snapshot came from a read without ranks (a Get Accounts row): what changed in them is
+  // unknown. A push event says something changed: show the ranks as they are now. (A read
+  // with ranks just fills them in, quietly.)
+  if (seen.ranks && !previous.ranks && observation.source === 'push' && seen.ranks.length > 0)
+    details.push(`ranks now: ${describeRanks(names, seen.ranks).join(', ')}`);
   if (seen.discordId !== previous.discordId)
     details.push(seen.discordId ? 'Discord linked' : 'Discord unlinked');
   if (details.length === 0) return { change: null, next };

@@ -88,6 +88,25 @@ describe('an account compared with its last snapshot', () => {
     assert.deepEqual(next.ranks, ['officer']);
   });
 
+  it('shows the ranks a push event carries when the snapshot had none (read from a Get Accounts row)', () => {
+    const withoutRanks = { ...known, ranks: null };
+    assert.deepEqual(
+      diffAccount(withoutRanks, seen({ ranks: ['sergeant'] }), names).change?.details,
+      ['ranks now: Police: Sergeant'],
+    );
+    const read: AccountObservation = {
+      kind: 'state',
+      source: 'reconciliation',
+      at: 1,
+      account: { ...known, ranks: ['sergeant'] },
+    };
+    assert.equal(
+      diffAccount(withoutRanks, read, names).change,
+      null,
+      'a read fills them in quietly',
+    );
+  });
+
   it('shows a first sighting as the current state, with names', () => {
     const { change } = diffAccount(null, seen({}), names);
     assert.equal(change?.firstSighting, true);
