@@ -4,9 +4,10 @@ import { AuditLog } from './audit/audit-log.js';
 import { discordSync } from './audit/discord-sync.js';
 import { AuditIntake } from './audit/intake.js';
 import { rankNamesOf } from './audit/rank-names.js';
+import { Reconciler, type ReconcilerOptions } from './audit/reconciler.js';
 import { createPushReceiver, PUSH_PATH } from './events/cms/push-receiver.js';
 import type { BotContext } from './bot-context.js';
-import { createCmsService, type LinkedAccount } from './cms/service/index.js';
+import { createCmsService, type CmsService, type LinkedAccount } from './cms/service/index.js';
 import type { Config, DiscordConfig } from './config.js';
 import { createDiscordClient } from './discord/client.js';
 import { deployCommands, describeDeployed } from './discord/deploy.js';
@@ -25,8 +26,15 @@ export interface RunningBot {
   context: BotContext;
   /** Where Sonoran's push events are received (`…/sonorancms/events`), or null when PUSH_PORT is unset. */
   pushUrl: string | null;
+  /** The audit reconciler (reads the CMS for changes), or null when RECONCILE_EVERY is 0. */
+  reconciler: Reconciler | null;
   /** Stops taking interactions, lets those under way finish (up to `graceMs`), then closes everything. */
   close(graceMs?: number): Promise<void>;
+}
+
+export interface StartBotOptions {
+  /** Reconcile on RECONCILE_EVERY's timer (default); tests turn it off and call `runPass()`. */
+  reconcileOnTimer?: boolean;
 }
 
 /** How long a shutdown waits for interactions under way before telling their members to retry. */
@@ -37,7 +45,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * the discord.js client with its event handlers. Used by `npm start`, the demo, the tests and
  * the benchmark alike. Everything it started is stopped by `close`, and by a failed start.
  */
-export async function startBot(config: BotConfig, logger: Logger): Promise<RunningBot> {
+export async function startBot(
+  config: BotConfig,
+  logger: Logger,
+  options: StartBotOptions = {},
+): Promise<RunningBot> {
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse())
@@ -147,11 +159,19 @@ export async function startBot(config: BotConfig, logger: Logger): Promise<Runni
     await staffActions.start(client);
     await intake.start();
     const pushUrl = await startPushReceiver(config, intake, logger, stops);
+    const reconciler = startReconciler(
+      config,
+      { redis, namespace, cms, intake, audit, snapshots },
+      logger,
+      stops,
+      options.reconcileOnTimer ?? true,
+    );
 
     return {
       client,
       context,
       pushUrl,
+      reconciler,
       close: async (graceMs = SHUTDOWN_GRACE_MS) => {
         await interactions.drain(graceMs);
         await stopAll();
@@ -187,6 +207,32 @@ async function startPushReceiver(
   const url = `http://${host}:${port}${PUSH_PATH}`;
   logger.info({ url }, 'receiving Sonoran CMS push events');
   return url;
+}
+
+/** The audit reconciler, unless RECONCILE_EVERY is 0; it stops before the intake it feeds. */
+function startReconciler(
+  config: BotConfig,
+  parts: Pick<ReconcilerOptions, 'redis' | 'namespace' | 'intake' | 'audit' | 'snapshots'> & {
+    cms: CmsService;
+  },
+  logger: Logger,
+  stops: (() => Promise<unknown>)[],
+  onTimer: boolean,
+): Reconciler | null {
+  const { everyMs, share } = config.discord.reconcile;
+  if (everyMs <= 0) return null;
+  const { cms, ...shared } = parts;
+  const reconciler = new Reconciler({
+    ...shared,
+    reads: cms.accounts,
+    clockInTypes: async () => (await cms.community.clockInTypes.peek())?.value ?? [],
+    everyMs,
+    pacing: { windowMs: config.pacing.windowMs, marginMs: config.pacing.marginMs, share },
+    logger: logger.child({ name: 'reconciler' }),
+  });
+  stops.push(() => reconciler.close());
+  if (onTimer) reconciler.start();
+  return reconciler;
 }
 
 /** SANDBOX: a Discord user with no CMS account gets one in the emulator (its admin API). */

@@ -15,7 +15,8 @@ export const SANDBOX_GUILD = {
   application: DEFAULT_IDS.application,
   bot: DEFAULT_IDS.bot,
   roles: { ...DEFAULT_IDS.roles, onDuty: '1100000000000000015' },
-  channels: DEFAULT_IDS.channels,
+  /** The emulator's channels, and a shift log (SHIFT_LOG_CHANNEL_ID) for clock-ins and clock-outs. */
+  channels: { ...DEFAULT_IDS.channels, shifts: '1100000000000000023' },
   users: {
     /** Jordan Carter, the community's chief and the guild's owner. */
     owner: '235947056630333440',
@@ -56,10 +57,12 @@ export function sandboxGuild(): GuildSeed {
     hoist: true,
     color: 0x2ecc71,
   };
+  const shiftLog = { id: SANDBOX_GUILD.channels.shifts, name: 'shift-log', position: 2 };
   return {
     ...base,
     ownerId: users.owner,
     roles: [...shifted, onDuty],
+    channels: [...base.channels, shiftLog],
     members: [
       { id: users.owner, username: 'jcarter', globalName: 'Jordan Carter', roles: [roles.member] },
       {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { startBot, type RunningBot } from '../../src/bot.js';
+import { startBot, type RunningBot, type StartBotOptions } from '../../src/bot.js';
 import {
   startCmsEmulator,
   type CmsEmulator,
@@ -44,6 +44,8 @@ export interface BotHarnessOptions {
   cms?: CmsEmulatorOptions;
   discord?: DiscordEmulatorOptions;
   env?: Record<string, string>;
+  /** How the bot is started (e.g. `reconcileOnTimer: false`: passes only when a test runs one). */
+  bot?: StartBotOptions;
 }
 
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
@@ -71,6 +73,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     DISCORD_API_URL: discord.apiUrl,
     ON_DUTY_ROLE_ID: SANDBOX_GUILD.roles.onDuty,
     ...(pushPort ? { PUSH_PORT: String(pushPort), PUSH_HOST: '127.0.0.1' } : {}),
+    // No reconciler unless a test asks for one: its reads would land in other tests' CMS stats.
+    RECONCILE_EVERY: '0',
     ...options.env,
   };
   const config = loadConfig(env, { discord: true });
@@ -92,7 +96,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     guildId: SANDBOX_GUILD.guild,
     api: discord.apiUrl,
   });
-  const bot = await startBot(config, logger);
+  const bot = await startBot(config, logger, options.bot);
   return {
     redis,
     cms,

@@ -12,7 +12,7 @@ export type ClockInResult =
   { status: 'clocked-in'; shift: Shift } | { status: 'already-in'; shift: Shift | null };
 export type ClockOutResult = { status: 'clocked-out'; shift: Shift } | { status: 'not-in' };
 
-function shiftOf(row: { type?: string; startTime: string; endTime: string | null }): Shift {
+export function shiftOf(row: { type?: string; startTime: string; endTime: string | null }): Shift {
   return {
     type: row.type ?? null,
     startedAt: Date.parse(row.startTime),

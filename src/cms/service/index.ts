@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import type { CmsQueue } from '../../queue/index.js';
+import { AccountReads } from './account-reads.js';
 import { AccountLinks, type LinkedAccount } from './accounts.js';
 import { TimeClock } from './clock.js';
 import { CmsCalls } from './cms-calls.js';
@@ -9,6 +10,7 @@ import { Moderation, type ModerationEchoes } from './moderation.js';
 import { Whitelists } from './whitelist.js';
 
 export type { LinkedAccount } from './accounts.js';
+export type { AccountDetails, AccountPage, AccountRecord } from './account-reads.js';
 export type { CallOptions, QueueWait } from './cms-calls.js';
 export { BOT_OPERATIONS, type BotOperation } from './operations.js';
 
@@ -22,6 +24,8 @@ export interface CmsService {
   community: CommunitySettings;
   moderation: Moderation;
   whitelist: Whitelists;
+  /** Whole-community account reads for the audit reconciler (background priority). */
+  accounts: AccountReads;
 }
 
 export interface CmsServiceOptions {
@@ -48,5 +52,6 @@ export function createCmsService(options: CmsServiceOptions): CmsService {
     community: new CommunitySettings(calls, options.redis, options.namespace, options.logger),
     moderation: new Moderation(calls, options.moderationEchoes),
     whitelist: new Whitelists(calls, options.redis, options.namespace, options.logger),
+    accounts: new AccountReads(calls),
   };
 }

@@ -20,7 +20,8 @@ export const BOT_OPERATIONS = [
   // /ban and /kick (v1 only)
   'v1.kickAccount',
   'v1.banAccount',
-  // The audit channel: the reconciler's pages and the names of ranks and departments.
+  // The audit channel: the reconciler's pages (its details are getAccount, above) and the names
+  // of ranks and departments.
   'getAccounts',
   'getDepartments',
 ] as const satisfies readonly OperationName[];
