@@ -98,7 +98,8 @@ export async function startBot(
       audit,
       logger,
       rankNames: async () => rankNamesOf((await cms.community.departments.peek())?.value ?? []),
-      syncToDiscord: (change, discordId) => discordSync(client, config.discord, logger)(change, discordId),
+      syncToDiscord: (change, discordId) =>
+        discordSync(client, config.discord, logger)(change, discordId),
     });
     stops.push(() => intake.close());
     const staffActions = new StaffActions({

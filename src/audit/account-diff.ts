@@ -106,7 +106,11 @@ export function diffAccount(
     };
   }
 
-  const seen = observation.account;
+  // Ranks are not compared while the account is out of the community: leaving (a kick, a ban)
+  // takes them, and its own notice says so.
+  const seen = observation.account.comStatus
+    ? observation.account
+    : { ...observation.account, ranks: null };
   // A source without ranks (a Get Accounts row) leaves the known ranks as they were.
   const next: AccountSnapshot = { ...seen, ranks: seen.ranks ?? previous?.ranks ?? null };
   if (!previous) {

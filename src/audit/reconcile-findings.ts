@@ -24,10 +24,8 @@ export function reconciledState(
       name: account.name,
       comStatus: account.comStatus,
       banned: account.banned,
-      // A row carries no ranks: null keeps the snapshot's (the diff reads it as "unknown"). Nor
-      // are they compared while the account is out of the community: leaving (a kick, a ban)
-      // takes them, and its own notice says so.
-      ranks: 'ranks' in account && account.comStatus ? [...account.ranks] : null,
+      // A row carries no ranks: null keeps the snapshot's (the diff reads it as "unknown").
+      ranks: 'ranks' in account ? [...account.ranks] : null,
     },
   };
 }

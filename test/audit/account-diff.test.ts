@@ -82,6 +82,11 @@ describe('an account compared with its last snapshot', () => {
     );
   });
 
+  it('does not read the ranks a kick or ban took as a change of ranks', () => {
+    const { change } = diffAccount(known, seen({ comStatus: false, ranks: [] }), names);
+    assert.deepEqual([change?.kind, change?.details], ['kicked', []]);
+  });
+
   it('keeps the known ranks when the source carries none (a Get Accounts row)', () => {
     const { change, next } = diffAccount(known, seen({ ranks: null }), names);
     assert.equal(change, null);
