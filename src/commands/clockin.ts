@@ -1,5 +1,8 @@
 import { EmbedBuilder, SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType, type ChatInputCommandInteraction } from 'discord.js';
+import { shiftEvent } from '../audit/shift-events.js';
+import type { BotContext } from '../bot-context.js';
+import type { LinkedAccount } from '../cms/service/index.js';
 import type { Shift } from '../cms/service/clock.js';
 import type { ClockInType } from '../cms/service/community.js';
 import { matchTyped } from '../discord/autocomplete.js';
@@ -60,6 +63,32 @@ function chooseType(types: ClockInType[], asked: string | null): ClockInType {
   return found;
 }
 
+/**
+ * A line in the shift log (SHIFT_LOG_CHANNEL_ID) for a clock-in or clock-out made here; the
+ * reconciler, finding the same shift in the CMS later, records the same id, so it shows once.
+ * The member's answer does not wait on it, nor fail with it.
+ */
+function logShift(
+  context: BotContext,
+  interaction: ChatInputCommandInteraction,
+  account: LinkedAccount,
+  shift: Shift,
+  types: ClockInType[],
+): void {
+  const event = shiftEvent({
+    member: { accId: account.accId, name: account.name, discordId: interaction.user.id },
+    clockType: label(types, shift.type),
+    startedAt: shift.startedAt,
+    endedAt: shift.endedAt,
+    source: 'command',
+  });
+  context.audit
+    .record(event)
+    .catch((error: unknown) =>
+      context.logger.warn({ err: error }, 'a shift line could not be recorded'),
+    );
+}
+
 async function reply(
   interaction: ChatInputCommandInteraction,
   notes: (string | null)[],
@@ -107,12 +136,14 @@ export const clockin: Command = {
         const type = chooseType(types, interaction.options.getString('type'));
         const result = await clock.clockIn(account, type.id, calls);
         notes.push(await matchOnDutyRole(interaction, true, context));
-        if (result.status === 'clocked-in')
+        if (result.status === 'clocked-in') {
+          logShift(context, interaction, account, result.shift, types);
           return reply(
             interaction,
             notes,
             shiftEmbed(`🟢 Clocked in, ${account.name}`, result.shift, types),
           );
+        }
         if (result.shift)
           return reply(
             interaction,
@@ -131,6 +162,7 @@ export const clockin: Command = {
             undefined,
             'You are not clocked in, so there was nothing to end.',
           );
+        logShift(context, interaction, account, result.shift, types);
         return reply(
           interaction,
           notes,

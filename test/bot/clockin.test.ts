@@ -159,3 +159,60 @@ describe('/clockin', () => {
     }
   });
 });
+
+describe('/clockin and the shift log', () => {
+  let harness: BotHarness;
+
+  before(async () => {
+    // A 1 s window: the reconciler's paced reads take seconds, not minutes.
+    harness = await startBotHarness({
+      cms: { windowMs: 1_000 },
+      env: { SHIFT_LOG_CHANNEL_ID: SANDBOX_GUILD.channels.shifts, RECONCILE_EVERY: '1h' },
+      bot: { reconcileOnTimer: false },
+    });
+  });
+  after(() => harness.stop());
+
+  it('posts one line per clock-in and clock-out, once even when the reconciler finds them too', async () => {
+    const reconciler = harness.bot.reconciler!;
+    // A first pass only records what the CMS holds.
+    assert.equal((await reconciler.runPass()).status, 'done');
+    harness.cms.community.closeOpenClock(SANDBOX_MEMBERS.civilian);
+    await harness
+      .slash({
+        user: users.civilian,
+        name: 'clockin',
+        subcommand: 'in',
+        options: { type: 'patrol' },
+      })
+      .reply((m) => m.embeds.length > 0);
+    const clockedIn = await harness.discord.waitForMessage(SANDBOX_GUILD.channels.shifts, (m) =>
+      /clocked in: Patrol/.test(JSON.stringify(m.embeds)),
+    );
+    assert.match(JSON.stringify(clockedIn.embeds), /via \/clockin/);
+    await harness
+      .slash({ user: users.civilian, name: 'clockin', subcommand: 'out' })
+      .reply((m) => m.embeds.length > 0);
+    await harness.discord.waitForMessage(SANDBOX_GUILD.channels.shifts, (m) =>
+      /clocked out: Patrol/.test(JSON.stringify(m.embeds)),
+    );
+
+    // The reconciler now reads the same shift in the CMS's clock data: nothing new to post.
+    assert.equal((await reconciler.runPass()).status, 'done');
+    const marker = harness.slash({
+      user: users.civilian,
+      name: 'clockin',
+      subcommand: 'in',
+      options: { type: 'training' },
+    });
+    await marker.reply((m) => m.embeds.length > 0);
+    await harness.discord.waitForMessage(SANDBOX_GUILD.channels.shifts, (m) =>
+      /clocked in: Training/.test(JSON.stringify(m.embeds)),
+    );
+    const lines = harness.discord
+      .messages(SANDBOX_GUILD.channels.shifts)
+      .flatMap((m) => m.embeds.map((e) => e.description ?? ''));
+    assert.equal(lines.filter((line) => line.includes('clocked in: Patrol')).length, 1);
+    assert.equal(lines.filter((line) => line.includes('clocked out: Patrol')).length, 1);
+  });
+});
