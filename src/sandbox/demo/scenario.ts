@@ -132,4 +132,32 @@ export const scenario: readonly DemoStep[] = [
     },
     expect: text(/^Discord: banned; CMS account Tom Brooks: banned$/),
   }),
+  change({
+    title: 'In the CMS web panel, staff promote Daniel Park from Officer to Sergeant',
+    change: async ({ cms }) => {
+      const sergeant = cms.community.data.departments
+        .flatMap((d) => d.ranks)
+        .find((r) => r.label === 'Sergeant')!;
+      const officer = cms.community.findAccount({ accId: SANDBOX_MEMBERS.officer })!;
+      const ranks = officer.ranks.map((id) =>
+        cms.community.findRank(id)?.rank.label === 'Officer' ? sergeant.id : id,
+      );
+      // The panel's edit, as the emulator's admin API makes it: the CMS pushes ACCOUNT_UPDATED.
+      await fetch(`${cms.url}/__emulator/accounts/${SANDBOX_MEMBERS.officer}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ranks }),
+      });
+    },
+  }),
+  post({
+    title:
+      'The CMS pushes the change; the audit channel says what changed, against the last snapshot',
+    channel: 'audit',
+    expect: message({
+      ephemeral: false,
+      shows:
+        /Account updated[\s\S]*Member: @Daniel Park[\s\S]*rank Officer -> Sergeant[\s\S]*push event/,
+    }),
+  }),
 ];

@@ -5,10 +5,16 @@ import { SANDBOX_COMMUNITY_ID } from '../../cms/emulator/seed.js';
 import { startCmsEmulator, type CmsEmulator } from '../../cms/emulator/server.js';
 import { loadConfig } from '../../config.js';
 import { startDiscordEmulator, type DiscordEmulator } from '../../dev/discord-emulator/index.js';
-import { startLocalRedis, type LocalRedis } from '../../dev/redis-server.js';
+import { freePort, startLocalRedis, type LocalRedis } from '../../dev/redis-server.js';
 import { SANDBOX_GUILD, sandboxGuild } from '../../dev/sandbox-guild.js';
 import { createLogger } from '../../logger.js';
 import type { Lifecycle } from '../../shutdown.js';
+
+/**
+ * The CMS's rate window, compressed (the CMS is an emulator on this machine): the reconciler's
+ * paced first pass takes a second, not a minute.
+ */
+const CMS_WINDOW_MS = 2_000;
 
 /** Everything the demo runs: a Redis, both emulators and the real bot between them. */
 export interface DemoWorld {
@@ -43,8 +49,16 @@ export async function startDemoWorld(life: Lifecycle, logLevel: string): Promise
   );
   // A key of its own: on a shared Redis (REDIS_URL) no earlier run's caches or jobs are seen.
   const apiKey = `demo-${randomBytes(8).toString('hex')}`;
+  // Changes made in the CMS's web panel reach the bot as push events, as Sonoran sends them.
+  const pushPort = await freePort();
   const cms = await life.start(
-    startCmsEmulator({ port: 0, apiKey, communityId: SANDBOX_COMMUNITY_ID }),
+    startCmsEmulator({
+      port: 0,
+      apiKey,
+      communityId: SANDBOX_COMMUNITY_ID,
+      windowMs: CMS_WINDOW_MS,
+      pushUrl: `http://127.0.0.1:${pushPort}/sonorancms/events`,
+    }),
     (e) => e.close(),
   );
   const discord = await life.start(startDiscordEmulator({ guilds: [sandboxGuild()] }), (d) =>
@@ -64,6 +78,11 @@ export async function startDemoWorld(life: Lifecycle, logLevel: string): Promise
       AUDIT_CHANNEL_ID: SANDBOX_GUILD.channels.audit,
       DISCORD_API_URL: discord.apiUrl,
       ON_DUTY_ROLE_ID: SANDBOX_GUILD.roles.onDuty,
+      CMS_RATE_WINDOW_MS: String(CMS_WINDOW_MS),
+      PUSH_PORT: String(pushPort),
+      PUSH_HOST: '127.0.0.1',
+      // The demo runs one reconciliation pass itself, at start (below).
+      RECONCILE_EVERY: '1h',
     },
     { discord: true },
   );
@@ -75,7 +94,12 @@ export async function startDemoWorld(life: Lifecycle, logLevel: string): Promise
     destination: pino.destination({ dest: 2, sync: true }),
   });
   // SANDBOX: the bot registers its commands in the guild as it starts.
-  const bot = await life.start(startBot(config, logger), (b) => b.close(1_000));
+  const bot = await life.start(startBot(config, logger, { reconcileOnTimer: false }), (b) =>
+    b.close(1_000),
+  );
+  // The audit pipeline's snapshot of every account (ranks included), so a change made in the
+  // panel later is told as a change ("rank Officer -> Sergeant"). A first pass posts nothing.
+  await life.wait(bot.reconciler!.runPass());
   // Autocomplete answers from this cache only; the bot fills it at start, in the background.
   await life.wait(bot.context.cms.community.clockInTypes.get());
   const names = guildNames();
