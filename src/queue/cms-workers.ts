@@ -13,7 +13,8 @@ import { PacingGate, SENT_MARKER_TTL_MS } from './pacing-gate.js';
 import { queueOptions } from './queue-options.js';
 import { afterFailure } from './retry-policy.js';
 import type { SentMarker } from './sent-marker.js';
-import { ANNOUNCE_EVERY_MS, ServedOperations } from './served-operations.js';
+import { ANNOUNCE_EVERY_MS, ANNOUNCEMENT_TTL_MS, ServedOperations } from './served-operations.js';
+import { PacingAgreement } from './pacing-agreement.js';
 import { SlotTimer } from './slot-time.js';
 import { isRedisConnectionError } from '../redis-health.js';
 
@@ -58,6 +59,7 @@ export class CmsWorkers {
   readonly id = randomUUID();
   private readonly gate: PacingGate;
   private readonly served: ServedOperations;
+  private readonly agreement: PacingAgreement;
   private readonly earlierSends: EarlierSends;
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
@@ -67,6 +69,7 @@ export class CmsWorkers {
   constructor(private readonly options: CmsWorkersOptions) {
     this.gate = new PacingGate(options.connection, options.keys, options.pacing);
     this.served = new ServedOperations(options.connection, options.keys);
+    this.agreement = new PacingAgreement(options.connection, options.keys, options.pacing, this.id);
     this.earlierSends = new EarlierSends(
       this.gate,
       options.client,
@@ -92,6 +95,8 @@ export class CmsWorkers {
 
   async start(): Promise<void> {
     const { connection, keys, logger } = this.options;
+    // Before any job is taken: refused (PacingDisagreement) beside a process pacing otherwise.
+    await this.agreement.announce(ANNOUNCEMENT_TTL_MS);
     for (const operation of this.options.operations) {
       const name = keys.queueName(operation);
       const queue = new Queue(name, queueOptions(connection, keys));
@@ -127,14 +132,22 @@ export class CmsWorkers {
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
     await this.announce();
     this.announcer = setInterval(
-      () => void this.announce().catch(() => {}),
+      () =>
+        void this.announce().catch((error: unknown) =>
+          this.options.logger.error({ err: error }, 'could not renew the worker announcement'),
+        ),
       ANNOUNCE_EVERY_MS,
     ).unref();
   }
 
-  /** Tells submitters which operations this process serves (see ServedOperations). */
-  private announce(withdraw = false): Promise<void> {
-    return this.served.announce(this.id, this.options.operations, withdraw);
+  /**
+   * Tells submitters which operations this process serves (see ServedOperations), and the other
+   * workers which pacing settings it enforces (see PacingAgreement).
+   */
+  private async announce(withdraw = false): Promise<void> {
+    if (withdraw) await this.agreement.withdraw();
+    else await this.agreement.announce(ANNOUNCEMENT_TTL_MS);
+    await this.served.announce(this.id, this.options.operations, withdraw);
   }
 
   /**
@@ -179,7 +192,14 @@ export class CmsWorkers {
       deadline,
     });
     // The gate has put the queue to sleep; BullMQ puts the job back at the head of its priority.
-    if (decision.status === 'wait') throw Worker.RateLimitError();
+    if (decision.status === 'wait') {
+      if (decision.stateLost)
+        this.options.logger.error(
+          { windowMs: this.gate.budget(operation).windowMs },
+          'Redis lost its state (restarted without persistence, or flushed): the send logs are gone, so the credential pauses for one window before sending again',
+        );
+      throw Worker.RateLimitError();
+    }
     if (decision.status === 'maybe-sent')
       return this.afterEarlierSend(job, token, decision.marker, decision.nowMs);
     if (decision.status === 'expired')

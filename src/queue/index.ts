@@ -97,7 +97,14 @@ export async function startCmsWorkers(
     lockDurationMs: config.pacing.jobLockMs,
     stalledIntervalMs: config.pacing.jobLockMs,
   });
-  await workers.start();
+  try {
+    await workers.start();
+  } catch (error) {
+    // A refused or failed start leaves nothing open behind it.
+    await workers.close().catch(() => {});
+    redis.disconnectAll();
+    throw error;
+  }
   return {
     workers,
     close: async () => {

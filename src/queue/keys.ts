@@ -60,6 +60,11 @@ export class QueueKeys {
     return `${this.namespace}:wakeable:${queueName}`;
   }
 
+  /** Names this Redis's life: gone with the rest when Redis loses its state (see ACQUIRE_SLOT). */
+  get epoch(): string {
+    return `${this.namespace}:epoch`;
+  }
+
   /** Set (with a TTL) while the CMS asked this credential to stay away (a 429). */
   get pause(): string {
     return `${this.namespace}:paused`;
@@ -68,6 +73,11 @@ export class QueueKeys {
   /** Present while a non-idempotent request may be in flight; outlives a worker that dies. */
   sentMarker(queueName: string, jobId: string): string {
     return `${this.namespace}:sent:${queueName}:${jobId}`;
+  }
+
+  /** The pacing settings each live worker process enforces (see PacingAgreement). */
+  get pacingSettings(): string {
+    return `${this.namespace}:pacing-settings`;
   }
 
   /** Which worker processes serve an operation, and until when (see ANNOUNCE_SERVED). */

@@ -13,8 +13,11 @@ import type { SentMarker } from './sent-marker.js';
 
 export type SlotDecision =
   | { status: 'granted'; sentAt: number }
-  /** The operation's queue now sleeps this long (the gate put it to sleep). */
-  | { status: 'wait'; waitMs: number }
+  /**
+   * The operation's queue now sleeps this long (the gate put it to sleep). `stateLost`: Redis
+   * had lost its state (the send logs with it), so the credential pauses for one window.
+   */
+  | { status: 'wait'; waitMs: number; stateLost?: true }
   /** A previous send of this job may have reached the CMS; `marker` is what it recorded. */
   | { status: 'maybe-sent'; marker: SentMarker; nowMs: number }
   /** The job's deadline passed before it could be sent; nothing was taken. */
@@ -69,6 +72,9 @@ const SCRIPTS = [
  * against Redis's own clock. When it says wait, it has already put the operation's queue to sleep.
  */
 export class PacingGate {
+  /** The epoch of the Redis this gate last saw (see ACQUIRE_SLOT's epochKey). */
+  private epoch = '';
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: QueueKeys,
@@ -85,10 +91,10 @@ export class PacingGate {
   async acquire(request: SlotRequest): Promise<SlotDecision> {
     const budget = this.budget(request.operation);
     const queue = this.keys.queueName(request.operation);
-    const [status, waitMs, now, previous] = await runLuaScript<
+    const [status, waitMs, now, previous, epoch, stateLost] = await runLuaScript<
       string,
       string,
-      [number, number, string, string | null]
+      [number, number, string, string | null, string, number]
     >(
       this.redis,
       ACQUIRE_SLOT,
@@ -103,6 +109,7 @@ export class PacingGate {
         limiterKey: this.keys.limiter(queue),
         wakeKey: this.keys.wakeable(queue),
         prioritizedSet: this.keys.prioritized(queue),
+        epochKey: this.keys.epoch,
         jobKey: request.jobId ? this.keys.job(queue, request.jobId) : this.keys.pause,
       },
       {
@@ -120,9 +127,12 @@ export class PacingGate {
         jobId: request.jobId ?? '',
         deadline: request.deadline ?? '',
         interactiveScoreEnd: INTERACTIVE_SCORE_END,
+        knownEpoch: this.epoch,
       },
     );
     const nowMs = Number(now);
+    this.epoch = epoch;
+    if (stateLost === 1) return { status: 'wait', waitMs: Math.max(1, waitMs), stateLost: true };
     if (status === 1) return { status: 'granted', sentAt: nowMs };
     if (status === -1)
       return { status: 'maybe-sent', marker: JSON.parse(previous!) as SentMarker, nowMs };
@@ -249,6 +259,7 @@ export class PacingGate {
           scheduleKey: this.keys.backgroundSchedule(budget.name),
           waitList: this.keys.waitList(queue),
           prioritizedSet: this.keys.prioritized(queue),
+          epochKey: this.keys.epoch,
           activeList: this.keys.activeList(queue),
           lastGrantedKey: this.keys.lastGranted(queue),
         },

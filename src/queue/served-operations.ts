@@ -6,7 +6,7 @@ import { ANNOUNCE_SERVED, SERVED_FOR } from './scripts/served-operations.js';
 
 /** How often a worker process renews its announcement, and how long one lasts without renewal. */
 export const ANNOUNCE_EVERY_MS = 5_000;
-const ANNOUNCEMENT_TTL_MS = 3 * ANNOUNCE_EVERY_MS;
+export const ANNOUNCEMENT_TTL_MS = 3 * ANNOUNCE_EVERY_MS;
 
 /**
  * Which operations some worker process serves. Workers announce theirs every few seconds; a

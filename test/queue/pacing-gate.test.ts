@@ -35,7 +35,12 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
     redis = new Redis(server.url);
     gate = new PacingGate(redis, keys, settings);
   });
-  beforeEach(() => redis.flushdb());
+  // A fresh Redis and a fresh gate (process) for each case: a gate that knew the flushed
+  // Redis would rightly see it lose its state.
+  beforeEach(async () => {
+    await redis.flushdb();
+    gate = new PacingGate(redis, keys, settings);
+  });
   after(async () => {
     redis.disconnect();
     await server.stop();
@@ -289,6 +294,39 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
     );
     assert.equal(await gate.wake('getRosterContents'), false);
     assert.ok((await redis.pttl(keys.limiter(queueName))) > 1_000);
+  });
+
+  it('pauses the credential for a window when Redis loses its state (the send logs with it)', async () => {
+    assert.equal(
+      (await gate.acquire({ operation: 'getServers', priority: 'interactive', sendId: sendId() }))
+        .status,
+      'granted',
+    );
+    assert.equal(await redis.pttl(keys.pause), -2, 'a first start pauses nothing');
+    // Redis restarted without persistence: the logs, the epoch and all are gone.
+    await redis.flushdb();
+    const after = await gate.acquire({
+      operation: 'getServers',
+      priority: 'interactive',
+      sendId: sendId(),
+    });
+    assert.deepEqual([after.status, (after as { stateLost?: boolean }).stateLost], ['wait', true]);
+    const paused = await redis.pttl(keys.pause);
+    assert.ok(
+      paused > settings.windowMs && paused <= settings.windowMs + settings.marginMs,
+      `paused ${paused} ms`,
+    );
+    // Every other process sees the pause; a second look is no second loss.
+    const other = new PacingGate(redis, keys, settings);
+    const next = await other.acquire({
+      operation: 'getServers',
+      priority: 'interactive',
+      sendId: sendId(),
+    });
+    assert.deepEqual(
+      [next.status, (next as { stateLost?: boolean }).stateLost],
+      ['wait', undefined],
+    );
   });
 
   it('keeps BullMQ event streams short', async () => {

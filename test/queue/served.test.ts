@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { EXAMPLE } from '../../src/cms/catalog/examples.js';
 import { CmsError } from '../../src/cms/errors.js';
 import { BOT_OPERATIONS } from '../../src/cms/service/operations.js';
+import { loadConfig } from '../../src/config.js';
 import { startCmsQueue, startCmsWorkers } from '../../src/queue/index.js';
 import { ServedOperations } from '../../src/queue/served-operations.js';
 import { startQueueHarness, statsFor, type QueueHarness } from '../helpers/queue-harness.js';
@@ -70,5 +71,25 @@ describe('which operations a process serves', () => {
       read.result,
       (error: CmsError) => error.kind === 'network' && error.transient,
     );
+  });
+
+  it('refuses to run workers beside a process pacing by other numbers (a rolling deploy)', async () => {
+    const first = await startCmsWorkers(harness.config, harness.logger);
+    const otherWindow = loadConfig({
+      ...harness.env,
+      CMS_RATE_WINDOW_MS: '30000',
+      CMS_API_URL: harness.emulator.url,
+    });
+    await assert.rejects(startCmsWorkers(otherWindow, harness.logger), (error: Error) => {
+      assert.equal(error.name, 'PacingDisagreement');
+      assert.match(error.message, /CMS_RATE_WINDOW_MS \(here 30000, there 60000\)/);
+      return true;
+    });
+    // The same settings are welcome; once the first has stopped, so are new ones.
+    const same = await startCmsWorkers(harness.config, harness.logger);
+    await same.close();
+    await first.close();
+    const next = await startCmsWorkers(otherWindow, harness.logger);
+    await next.close();
   });
 });

@@ -16,6 +16,8 @@ import { REDIS_NOW } from './redis-now.js';
  *                   submit may then wake it, see WAKE_QUEUE)
  *   prioritizedSet  BullMQ's prioritized jobs of the queue (interactive ones score below
  *                   interactiveScoreEnd)
+ *   epochKey        names this Redis's life: it vanishes with everything else when Redis loses
+ *                   its state (a restart without persistence, a flush)
  *   jobKey          BullMQ's hash of the job (its `withdrawn` field, see WITHDRAW_JOB); any key
  *                   for calls outside a queue
  * ARGV
@@ -30,8 +32,9 @@ import { REDIS_NOW } from './redis-now.js';
  *   jobId                    recorded in lastGrantedKey ('' for calls outside a queue)
  *   deadline                 Redis time (ms) after which the job must not be sent, or ''
  *   interactiveScoreEnd      see prioritizedSet
+ *   knownEpoch               the epoch this process saw last ('' if none yet)
  *
- * Returns { status, waitMs, nowMs, previousMarker }:
+ * Returns { status, waitMs, nowMs, previousMarker, epoch, stateLost }:
  *    1 granted (nowMs is the send time)
  *    0 wait waitMs (the queue is already put to sleep that long)
  *   -1 an earlier send of this job may have reached the CMS: previousMarker holds its marker
@@ -56,6 +59,7 @@ export const ACQUIRE_SLOT = luaScript({
     'limiterKey',
     'wakeKey',
     'prioritizedSet',
+    'epochKey',
     'jobKey',
   ],
   args: [
@@ -71,13 +75,28 @@ export const ACQUIRE_SLOT = luaScript({
     'jobId',
     'deadline',
     'interactiveScoreEnd',
+    'knownEpoch',
   ],
   body: `${REDIS_NOW}
 local window = tonumber(windowMs)
 local isBackground = background == '1'
 
+-- A Redis that lost its state lost the send logs with it: sends of the last window are no
+-- longer counted. A process that knew the old epoch sees it gone: every process pauses the
+-- credential for one window (margin included) before sending again.
+local epoch = redis.call('GET', epochKey)
+local stateLost = 0
+if not epoch then
+  epoch = tostring(now) .. ':' .. sendId
+  redis.call('SET', epochKey, epoch)
+  if knownEpoch ~= '' then
+    stateLost = 1
+    redis.call('SET', pauseKey, '1', 'PX', math.ceil(window))
+  end
+end
+
 local function answer(status, waitMs, previous)
-  return {status, math.ceil(waitMs), tostring(now), previous or false}
+  return {status, math.ceil(waitMs), tostring(now), previous or false, epoch, stateLost}
 end
 
 -- Puts the queue to sleep and answers "wait". BullMQ counts jobs in this key and sleeps the
