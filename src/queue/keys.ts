@@ -12,7 +12,7 @@ export type Priority = (typeof PRIORITIES)[number];
 export const BULL_PRIORITY: Record<Priority, number> = { interactive: 1, background: 2 };
 
 /**
- * Every Redis key of one CMS credential lives under `sonoran:<fingerprint>`, so deployments
+ * Every Redis key of one CMS credential lives under `{sonoran:<fingerprint>}`, so deployments
  * for different communities can share a Redis without seeing each other's budgets or jobs.
  *
  * Two names run through it: an operation's BullMQ queue (`queueName`), and the budget it spends
@@ -22,7 +22,9 @@ export class QueueKeys {
   readonly namespace: string;
 
   constructor(communityId: string, apiKey: string) {
-    this.namespace = `sonoran:${fingerprint(`${communityId}\n${apiKey}`)}`;
+    // The braces are a Redis Cluster hash tag: every key of one credential lands in one slot,
+    // so each Lua script and BullMQ queue touches one node.
+    this.namespace = `{sonoran:${fingerprint(`${communityId}\n${apiKey}`)}}`;
   }
 
   /** BullMQ's prefix: its keys read `<namespace>:<queue name>:<suffix>`. */
