@@ -5,6 +5,7 @@ import { CmsClient } from '../../src/cms/client.js';
 import type { OperationStats } from '../../src/cms/emulator/rate-limiter.js';
 import { SANDBOX_MEMBERS } from '../../src/cms/emulator/seed.js';
 import { startCmsEmulator, type CmsEmulator } from '../../src/cms/emulator/server.js';
+import { parseCmsTimestamp } from '../../src/events/cms/timestamps.js';
 import { startPushReceiver } from '../helpers/push-receiver.js';
 
 const officer = SANDBOX_MEMBERS.officer;
@@ -232,6 +233,24 @@ describe('CMS emulator', () => {
         [updated.primaryRank, ...(updated.secondaryRanks as string[])].sort(),
         [EXAMPLE.rankId, 'e8d7c6b5-a4f3-4e2d-9c1b-0a9f8e7d6c40'].sort(),
       );
+    });
+
+    it("writes ACCOUNT_UPDATED's joinDate and lastLogin as the docs do; the v1 API keeps ISO", async () => {
+      await client.call('setAccountRanks', {
+        params: { accountId: civilian },
+        body: { add: [EXAMPLE.rankId] },
+      });
+      await emulator.push!.idle();
+      const { joinDate, lastLogin } = receiver.received[0]!.data as Record<string, string>;
+      const docsFormat = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} [+-]\d{4}$/;
+      assert.match(joinDate!, docsFormat);
+      assert.match(lastLogin!, docsFormat);
+      const account = emulator.community.findAccount({ accId: civilian })!;
+      assert.equal(parseCmsTimestamp(joinDate!), Date.parse(account.joinDate));
+      assert.equal(parseCmsTimestamp(lastLogin!), Date.parse(account.lastLogin!));
+      const v1 = await client.call('v1.getComAccount', { data: [{ accId: civilian }] });
+      assert.equal(v1.joinDate, account.joinDate, 'the API answers ISO as before');
+      assert.match(v1.joinDate, /T.*Z$/);
     });
 
     it('sends them for web-panel actions made through the admin API too', async () => {

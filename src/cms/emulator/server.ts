@@ -22,7 +22,7 @@ import { CmsProblem } from './problem.js';
 import { PushSender } from './push-sender.js';
 import { SlidingWindowRateLimiter } from './rate-limiter.js';
 import { SANDBOX_API_KEY, SANDBOX_COMMUNITY_ID, sandboxCommunity } from './seed.js';
-import { v1AccountView } from './views.js';
+import { accountUpdatedPushData } from './views.js';
 
 export interface CmsEmulatorOptions {
   port?: number;
@@ -112,14 +112,12 @@ export async function startCmsEmulator(options: CmsEmulatorOptions = {}): Promis
   function newCommunity(): Community {
     const fresh = new Community(sandboxCommunity(communityId));
     fresh.onAccountChange((change, account) => {
-      const view = v1AccountView(fresh, account);
-      const discordId = fresh.identifierValue(account, 'discord');
       // ACCOUNT_UPDATED carries the whole v1 account; kicked and banned carry the two ids.
       push?.send(
         change,
         change === 'ACCOUNT_UPDATED'
-          ? { discordId, ...view }
-          : { discordId, accountId: account.accId },
+          ? accountUpdatedPushData(fresh, account)
+          : { discordId: fresh.identifierValue(account, 'discord'), accountId: account.accId },
       );
     });
     return fresh;

@@ -87,7 +87,7 @@ export function accountRowView(community: Community, account: Account) {
   };
 }
 
-/** The v1 account object, also the `data` of the ACCOUNT_UPDATED push event. */
+/** The v1 account object (the base of the ACCOUNT_UPDATED push event's `data`). */
 export function v1AccountView(community: Community, account: Account) {
   const ranks = account.ranks.map((id) => community.findRank(id)).filter((r) => r !== undefined);
   // The highest rank in a primary-capable role is the primary rank, the rest secondary.
@@ -110,6 +110,39 @@ export function v1AccountView(community: Community, account: Account) {
     banned: account.banned,
     lastLogin: account.lastLogin,
     activeApiIds: community.activeApiIds(account, 'bare'),
+  };
+}
+
+/** The zone the emulated CMS writes push event times in: the docs' sample is at -0800. */
+const PUSH_ZONE_OFFSET_MINUTES = -8 * 60;
+
+/**
+ * A time as Sonoran's push events write it, `2022-02-22 20:28:40.000 -0800` (its API answers ISO
+ * 8601 instead): the wall-clock time in the zone, then the zone's offset.
+ */
+export function formatCmsTimestamp(ms: number, offsetMinutes = PUSH_ZONE_OFFSET_MINUTES): string {
+  const wall = new Date(ms + offsetMinutes * 60_000).toISOString();
+  const two = (n: number) => String(n).padStart(2, '0');
+  const magnitude = Math.abs(offsetMinutes);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const zone = `${sign}${two(Math.floor(magnitude / 60))}${two(magnitude % 60)}`;
+  return `${wall.slice(0, 10)} ${wall.slice(11, 23)} ${zone}`;
+}
+
+/** An ISO time of the emulator's records in the push events' format (unparseable text as is). */
+function pushTime(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : formatCmsTimestamp(ms);
+}
+
+/** The `data` of ACCOUNT_UPDATED: the Discord id and the v1 account, times as the docs write them. */
+export function accountUpdatedPushData(community: Community, account: Account) {
+  const view = v1AccountView(community, account);
+  return {
+    discordId: community.identifierValue(account, 'discord'),
+    ...view,
+    joinDate: pushTime(view.joinDate),
+    lastLogin: view.lastLogin === null ? null : pushTime(view.lastLogin),
   };
 }
 

@@ -15,8 +15,3 @@ export function parseCmsTimestamp(text: string): number {
     return Date.parse(text);
   return Number.NaN;
 }
-
-/** The docs' format, for the emulator's push events: `2022-02-22 20:28:40.000 -0800` (here in UTC, `+0000`). */
-export function formatCmsTimestamp(ms: number): string {
-  return `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')} +0000`;
-}
