@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import type { AccountObservation } from '../../audit/observations.js';
 import { parseCmsTimestamp } from './timestamps.js';
@@ -80,4 +81,15 @@ export function observationOf(event: PushEvent, at: number): AccountObservation 
       ranks,
     },
   };
+}
+
+/**
+ * Names an event across deliveries: the same event delivered again (a retry) gets the same key,
+ * from its type and its data (keys sorted; Sonoran's events carry no id of their own).
+ */
+export function dedupKeyOf(event: PushEvent): string {
+  const data = Object.fromEntries(
+    Object.entries(event.data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  return `push:${hash('sha256', `${event.type}\n${JSON.stringify(data)}`)}`;
 }
