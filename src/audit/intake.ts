@@ -11,6 +11,26 @@ import type { RankNames } from './rank-names.js';
 
 /** A re-delivered observation within this long is stored once (the job is kept as long). */
 const DEDUP_WINDOW_S = 3600;
+const JOB_OPTIONS = {
+  removeOnComplete: { age: DEDUP_WINDOW_S },
+  removeOnFail: { age: 7 * 24 * 3600 },
+  attempts: 20,
+  backoff: { type: 'exponential', delay: 1_000 },
+};
+
+/** Which of KEYS exist, one 0 or 1 each: one command for a whole batch. */
+const EXISTING_KEYS = [
+  'local found = {}',
+  "for i, key in ipairs(KEYS) do found[i] = redis.call('EXISTS', key) end",
+  'return found',
+].join('\n');
+
+interface UnstoredObservation {
+  observation: AccountObservation;
+  jobId: string;
+  resolve: (outcome: 'stored' | 'duplicate') => void;
+  reject: (error: unknown) => void;
+}
 
 export interface AuditIntakeOptions {
   /** A connection for BullMQ (maxRetriesPerRequest: null). */
@@ -34,6 +54,8 @@ export interface AuditIntakeOptions {
 export class AuditIntake implements Intake {
   private readonly queue: Queue<AccountObservation>;
   private worker: Worker<AccountObservation> | undefined;
+  /** Accepted, waiting for the next write (see storeUnstored). */
+  private unstored: UnstoredObservation[] = [];
 
   constructor(private readonly options: AuditIntakeOptions) {
     this.queue = new Queue<AccountObservation>('cms-intake', {
@@ -43,20 +65,40 @@ export class AuditIntake implements Intake {
     });
   }
 
-  async accept(observation: AccountObservation, dedupKey: string): Promise<'stored' | 'duplicate'> {
+  accept(observation: AccountObservation, dedupKey: string): Promise<'stored' | 'duplicate'> {
     // BullMQ ids may not contain ':'; a digest keeps them short and distinct.
     const jobId = `obs.${createHash('sha256').update(dedupKey).digest('hex').slice(0, 32)}`;
-    const known = await this.queue.getJobState(jobId);
-    if (known !== 'unknown') return 'duplicate';
-    // Adding an id that exists is a no-op in BullMQ, so two deliveries racing here still store one.
-    await this.queue.add(observation.kind, observation, {
-      jobId,
-      removeOnComplete: { age: DEDUP_WINDOW_S },
-      removeOnFail: { age: 7 * 24 * 3600 },
-      attempts: 20,
-      backoff: { type: 'exponential', delay: 1_000 },
+    return new Promise((resolve, reject) => {
+      // Group commit: what arrives in one turn of the event loop is stored in one round trip.
+      if (this.unstored.length === 0) setImmediate(() => void this.storeUnstored());
+      this.unstored.push({ observation, jobId, resolve, reject });
     });
-    return 'stored';
+  }
+
+  /**
+   * Stores the observations accepted since the last call, in order, and only then answers their
+   * callers. Adding an id that exists is a no-op in BullMQ, so a re-delivered observation (even
+   * two racing) is stored once; the check for it goes out first, on the same connection.
+   */
+  private async storeUnstored(): Promise<void> {
+    const batch = this.unstored;
+    this.unstored = [];
+    const keys = batch.map(({ jobId }) => this.queue.toKey(jobId));
+    try {
+      const [existing] = await Promise.all([
+        this.options.connection.eval(EXISTING_KEYS, keys.length, ...keys) as Promise<number[]>,
+        this.queue.addBulk(
+          batch.map(({ observation, jobId }) => ({
+            name: observation.kind,
+            data: observation,
+            opts: { jobId, ...JOB_OPTIONS },
+          })),
+        ),
+      ]);
+      batch.forEach((item, i) => item.resolve(existing[i] === 1 ? 'duplicate' : 'stored'));
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
   }
 
   /** Observations waiting to be processed. */
