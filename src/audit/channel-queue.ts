@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import {
   DiscordAPIError,
@@ -28,6 +29,12 @@ export interface ChannelQueueOptions {
 const KEEP_JOBS = { age: 7 * 24 * 3600, count: 10_000 };
 const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 60_000;
+/**
+ * How long a fresh notice may wait for others to share its message (Nagle-style batching: a
+ * message goes as soon as it is full); it looks again every step.
+ */
+const LINGER_MS = 250;
+const LINGER_STEP_MS = 25;
 /** BullMQ honours `queue.rateLimit()` only for workers with a limiter; this one never trips by itself. */
 const MANUAL_RATE_LIMIT_ONLY = { max: Number.MAX_SAFE_INTEGER, duration: 1_000 };
 /** Refusals that mean the channel is unavailable (gone, hidden, not allowed): wait for a fix. */
@@ -106,7 +113,7 @@ export class ChannelQueue {
     const event = job.data;
     if (await this.posted.delivered(event.id)) return;
     try {
-      if (batchable(event)) await this.postBatch(client, event);
+      if (batchable(event)) await this.postBatch(client, event, job.timestamp);
       else await this.posted.remember(event.id, event.subject, await this.show(client, event));
     } catch (error) {
       if (undeliverable(error)) {
@@ -145,12 +152,26 @@ export class ChannelQueue {
    * Only this worker takes jobs from the queue (one active job across processes), so the ones
    * behind stay where they are until then.
    */
-  private async postBatch(client: Client, head: AuditEvent): Promise<void> {
-    const behind = await this.queue.getJobs(['wait'], 0, MESSAGE_LIMITS.embeds - 2, true);
-    const batch = takeBatch(
+  private async postBatch(client: Client, head: AuditEvent, recordedAt: number): Promise<void> {
+    let behind = await this.behind();
+    let batch = takeBatch(
       head,
       behind.map((job) => job.data),
     );
+    // A burst's notices share messages: a fresh head waits a moment for the ones on their way,
+    // unless its message is already full or closed by a notice that cannot share it.
+    while (
+      batch.length === behind.length + 1 &&
+      batch.length < MESSAGE_LIMITS.embeds &&
+      Date.now() - recordedAt < LINGER_MS
+    ) {
+      await setTimeout(LINGER_STEP_MS);
+      behind = await this.behind();
+      batch = takeBatch(
+        head,
+        behind.map((job) => job.data),
+      );
+    }
     const channel = await this.channelFor(client);
     const sent = await channel.send({
       embeds: batch.map((event) => auditEmbed(event)),
@@ -160,6 +181,11 @@ export class ChannelQueue {
     for (const event of batch) await this.posted.remember(event.id, undefined, posted);
     const taken = new Set(batch.slice(1).map((event) => event.id));
     await Promise.all(behind.filter((job) => taken.has(job.data.id)).map((job) => job.remove()));
+  }
+
+  /** The notices queued right behind the head, oldest first, up to one message's worth. */
+  private behind(): Promise<Job<AuditEvent>[]> {
+    return this.queue.getJobs(['wait'], 0, MESSAGE_LIMITS.embeds - 2, true);
   }
 
   /** Posts the event, or edits its subject's message; null when a newer version already shows. */
