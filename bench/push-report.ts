@@ -53,28 +53,37 @@ export function answersOf(requests: PlannedRequest[], load: LoadResult): Answers
   };
 }
 
-export interface Figures {
+export interface AcceptFigures {
   eventsPerSecond: number;
   acceptP50Ms: number;
   acceptP99Ms: number;
   acceptMaxMs: number;
   rejectP99Ms: number;
-  delivered: number;
-  messages: number;
-  inversions: number;
-  duplicates: number;
-  deliverySeconds: number;
 }
 
-export function figuresOf(answers: Answers, watcher: NoticeWatcher): Figures {
-  const { accepted } = answers;
+export function acceptFiguresOf(answers: Answers): AcceptFigures {
   const acceptSeconds = (answers.lastAcceptedAt - answers.firstSentAt) / 1000;
   return {
-    eventsPerSecond: accepted.size / acceptSeconds,
+    eventsPerSecond: answers.accepted.size / acceptSeconds,
     acceptP50Ms: percentile(answers.acceptLatencies, 0.5),
     acceptP99Ms: percentile(answers.acceptLatencies, 0.99),
     acceptMaxMs: answers.acceptLatencies.at(-1) ?? NaN,
     rejectP99Ms: percentile(answers.rejectLatencies, 0.99),
+  };
+}
+
+export interface DeliveryFigures {
+  delivered: number;
+  messages: number;
+  inversions: number;
+  duplicates: number;
+  /** From the first request to the last notice. */
+  deliverySeconds: number;
+}
+
+export function deliveryFiguresOf(answers: Answers, watcher: NoticeWatcher): DeliveryFigures {
+  const { accepted } = answers;
+  return {
     delivered: watcher.delivered,
     messages: watcher.messages,
     inversions: orderInversions(

@@ -1,22 +1,45 @@
 import { Writable } from 'node:stream';
-import { startBot, type RunningBot } from '../src/bot.js';
-import { startCmsEmulator, type CmsEmulator } from '../src/cms/emulator/server.js';
+import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import { AuditIntake } from '../src/audit/intake.js';
+import { startBot } from '../src/bot.js';
+import { startCmsEmulator } from '../src/cms/emulator/server.js';
 import { loadConfig } from '../src/config.js';
 import { startDiscordEmulator, type DiscordEmulator } from '../src/dev/discord-emulator/index.js';
 import { startLocalRedis } from '../src/dev/redis-server.js';
 import { SANDBOX_GUILD, sandboxGuild } from '../src/dev/sandbox-guild.js';
+import { createPushReceiver, PUSH_PATH } from '../src/events/cms/push-receiver.js';
 import { createLogger } from '../src/logger.js';
+import { createRedisConnection } from '../src/queue/redis.js';
 import type { Lifecycle } from '../src/shutdown.js';
 
 /** Discord's default for a channel is 5 messages per 5 s; 5,000 notices would take minutes. */
 export const CHANNEL_MESSAGES_PER_SECOND = 50;
 
 export interface PushWorld {
-  bot: RunningBot;
-  cms: CmsEmulator;
-  discord: DiscordEmulator;
-  /** The bot's log lines at warn and above. */
+  /** The push receiver's URL, and the key it expects. */
+  url: string;
+  apiKey: string;
+  /** The Redis the intake stores in, and the intake's key prefix. */
+  redis: Redis;
+  namespace: string;
+  /** The audit channel's side; null with --receiver-only (nothing is delivered). */
+  discord: DiscordEmulator | null;
+  /** The receiver's (and the bot's) log lines at warn and above. */
   warnings: string[];
+}
+
+function warningLogger(secrets: string[], warnings: string[]) {
+  return createLogger({
+    level: 'warn',
+    secrets,
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        warnings.push(chunk.toString().trim());
+        callback();
+      },
+    }),
+  });
 }
 
 /**
@@ -62,18 +85,60 @@ export async function startPushWorld(
     { discord: true },
   );
   const warnings: string[] = [];
-  const logger = createLogger({
-    level: 'warn',
-    secrets: config.secrets,
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        warnings.push(chunk.toString().trim());
-        callback();
-      },
-    }),
-  });
+  const logger = warningLogger(config.secrets, warnings);
   const bot = await life.start(startBot(config, logger), (b) => b.close(1_000));
   // The notices name ranks from the departments cache: fill it first, as a running bot has it.
   await life.wait(bot.context.cms.community.departments.get());
-  return { bot, cms, discord, warnings };
+  const { redis: connection, namespace } = bot.context;
+  return { url: bot.pushUrl!, apiKey: cms.apiKey, redis: connection, namespace, discord, warnings };
+}
+
+/**
+ * --receiver-only: the push receiver and the intake's store alone, on a Redis of their own,
+ * with no bot around them (nothing processes or delivers): what the accept path costs by itself.
+ */
+export async function startReceiverOnly(
+  life: Lifecycle,
+  options: { persist: boolean; perMinute: number },
+): Promise<PushWorld> {
+  const redis = await life.start(
+    startLocalRedis({ persist: options.persist }),
+    (r) => r.stop(),
+    (r) => r.kill(),
+  );
+  const connection = createRedisConnection(redis.url, 'worker');
+  life.add(async () => connection.disconnect());
+  const apiKey = 'bench-receiver-only-key';
+  const namespace = 'bench-receiver-only';
+  const warnings: string[] = [];
+  const logger = warningLogger([apiKey], warnings);
+  const intake = new AuditIntake({
+    connection,
+    namespace,
+    // Never started: accept only stores, and these are what processing would use.
+    snapshots: null as never,
+    audit: null as never,
+    rankNames: async () => new Map(),
+    logger,
+  });
+  const receiver = await life.start(
+    createPushReceiver({
+      apiKey,
+      intake,
+      logger,
+      allowedSenders: null,
+      perAddressPerMinute: options.perMinute,
+    }),
+    (r) => r.close(),
+  );
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = receiver.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${PUSH_PATH}`,
+    apiKey,
+    redis: connection,
+    namespace,
+    discord: null,
+    warnings,
+  };
 }

@@ -3,16 +3,22 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { SANDBOX_GUILD } from '../src/dev/sandbox-guild.js';
-import { Interrupted, lifecycle } from '../src/shutdown.js';
+import { Interrupted, lifecycle, type Lifecycle } from '../src/shutdown.js';
 import { redisCpuSeconds } from './push-cpu.js';
-import { startLoadGenerator, type LoadGenerator } from './push-load.js';
+import { startLoadGenerator, type LoadGenerator, type LoadResult } from './push-load.js';
 import { NoticeWatcher } from './push-notices.js';
-import { plan } from './push-plan.js';
+import { plan, type PlannedRequest } from './push-plan.js';
 import { startCpuProfile } from './push-profile.js';
-import { answersOf, figuresOf } from './push-report.js';
-import { startPushWorld, type PushWorld } from './push-world.js';
+import {
+  acceptFiguresOf,
+  answersOf,
+  deliveryFiguresOf,
+  type Answers,
+  type DeliveryFigures,
+} from './push-report.js';
+import { startPushWorld, startReceiverOnly, type PushWorld } from './push-world.js';
 
-const USAGE = `npm run bench:push -- [--events 5000] [--concurrency 32] [--invalid-share 0.1] [--warmup 2000] [--delivery-timeout-s 300] [--persist] [--cpu-profile <file>]
+const USAGE = `npm run bench:push -- [--events 5000] [--concurrency 32] [--invalid-share 0.1] [--warmup 2000] [--delivery-timeout-s 300] [--persist] [--receiver-only] [--cpu-profile <file>]
 
 Runs the bot (startBot, in this process) with its push receiver, between the Discord emulator
 (channel messages limited to 50 a second) and the CMS emulator, on a Redis of its own. A child
@@ -21,8 +27,9 @@ one audit notice each) and invalid ones (--invalid-share of all requests: a wron
 JSON, an unknown type, a missing field) with --concurrency requests in flight on keep-alive
 connections, then waits until every accepted event's notice is in the audit channel. --warmup
 events go first, untimed. --persist gives Redis append-only persistence with fsync on every
-write (as docker-compose.yml runs it). --cpu-profile writes a V8 CPU profile of this process
-(the bot, the emulators) during the accepts. The last line printed is one JSON object.`;
+write (as docker-compose.yml runs it). --receiver-only runs the receiver and the intake's store
+alone (no bot, nothing delivered): what accepting costs by itself. --cpu-profile writes a V8
+CPU profile of this process during the accepts. The last line printed is one JSON object.`;
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +39,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2000' },
     'delivery-timeout-s': { type: 'string', default: '300' },
     persist: { type: 'boolean', default: false },
+    'receiver-only': { type: 'boolean', default: false },
     'cpu-profile': { type: 'string' },
     help: { type: 'boolean' },
   },
@@ -63,14 +71,132 @@ const round = (n: number, digits = 2) =>
 /** Untimed events of their own first, so the run starts on warm code paths in every process. */
 async function warmUp(world: PushWorld, load: LoadGenerator): Promise<void> {
   if (warmup === 0) return;
-  const watcher = new NoticeWatcher(world.discord, SANDBOX_GUILD.channels.audit, 'warmup');
+  const watcher = world.discord
+    ? new NoticeWatcher(world.discord, SANDBOX_GUILD.channels.audit, 'warmup')
+    : null;
   try {
-    const bodies = plan(warmup, invalidShare, world.cms.apiKey, 'warmup').map((r) => r.body);
-    const result = await load.send({ url: world.bot.pushUrl!, bodies, concurrency });
-    await watcher.until(result.status.filter((s) => s === 200).length, deliveryTimeoutMs);
+    const bodies = plan(warmup, invalidShare, world.apiKey, 'warmup').map((r) => r.body);
+    const result = await load.send({ url: world.url, bodies, concurrency });
+    await watcher?.until(result.status.filter((s) => s === 200).length, deliveryTimeoutMs);
   } finally {
-    watcher.stop();
+    watcher?.stop();
   }
+}
+
+interface Accepts {
+  result: LoadResult;
+  /** CPU time of this process (the bot, the emulators) while the requests were sent (s). */
+  processCpuSeconds: number;
+  redisCpuSeconds: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** Observations the intake still had waiting when the last answer came. */
+  backlog: number;
+}
+
+/** Sends the requests and measures this process, Redis and the event loop meanwhile. */
+async function sendMeasured(
+  life: Lifecycle,
+  world: PushWorld,
+  load: LoadGenerator,
+  requests: PlannedRequest[],
+): Promise<Accepts> {
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  let stopProfile: ((file: string) => Promise<void>) | undefined;
+  let cpuBefore = process.cpuUsage();
+  let redisBefore = 0;
+  const input = { url: world.url, bodies: requests.map((r) => r.body), concurrency };
+  const result = await life.wait(
+    load.send(input, async () => {
+      if (values['cpu-profile']) stopProfile = await startCpuProfile();
+      redisBefore = await redisCpuSeconds(world.redis);
+      loop.enable();
+      cpuBefore = process.cpuUsage();
+    }),
+  );
+  const cpu = process.cpuUsage(cpuBefore);
+  loop.disable();
+  await stopProfile?.(values['cpu-profile']!);
+  const intake = new Queue('cms-intake', { connection: world.redis, prefix: world.namespace });
+  const backlog = await intake.getWaitingCount();
+  await intake.close();
+  return {
+    result,
+    processCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    redisCpuSeconds: (await redisCpuSeconds(world.redis)) - redisBefore,
+    loopDelayP99Ms: loop.percentile(99) / 1e6,
+    loopDelayMaxMs: loop.max / 1e6,
+    backlog,
+  };
+}
+
+interface Delivery extends DeliveryFigures {
+  timedOut: boolean;
+  /** This process's CPU per notice while the backlog was delivered (µs). */
+  cpuPerNoticeUs: number;
+}
+
+async function awaitDelivery(
+  life: Lifecycle,
+  watcher: NoticeWatcher,
+  answers: Answers,
+  backlog: number,
+): Promise<Delivery> {
+  const cpuBefore = process.cpuUsage();
+  let timedOut = false;
+  try {
+    await life.wait(watcher.until(answers.accepted.size, deliveryTimeoutMs));
+  } catch (error) {
+    if (error instanceof Interrupted) throw error;
+    timedOut = true;
+    console.log(String(error));
+  }
+  watcher.stop();
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    ...deliveryFiguresOf(answers, watcher),
+    timedOut,
+    cpuPerNoticeUs: (cpu.user + cpu.system) / Math.max(1, backlog),
+  };
+}
+
+function printAccepts(world: PushWorld, requests: PlannedRequest[], accepts: Accepts): void {
+  const answers = answersOf(requests, accepts.result);
+  const figures = acceptFiguresOf(answers);
+  const seconds = (answers.lastAcceptedAt - answers.firstSentAt) / 1000;
+  const cores = (cpuSeconds: number) => fixed(cpuSeconds / seconds);
+  const { result } = accepts;
+  const ours = accepts.processCpuSeconds + result.cpuMs / 1000 + accepts.redisCpuSeconds;
+  const others =
+    result.machineBusySeconds === null
+      ? ''
+      : `, other processes ${cores(Math.max(0, result.machineBusySeconds - ours))} (of ${os.availableParallelism()})`;
+  console.log(
+    `accepted ${answers.accepted.size} in ${fixed(seconds)} s: ${Math.round(figures.eventsPerSecond)}/s; ` +
+      `latency p50 ${fixed(figures.acceptP50Ms)} ms, p99 ${fixed(figures.acceptP99Ms)} ms, max ${fixed(figures.acceptMaxMs)} ms`,
+  );
+  console.log(
+    `rejected ${answers.rejected} (p99 ${fixed(figures.rejectP99Ms)} ms); answers by kind: ` +
+      [...answers.byKind.entries()].map(([kind, n]) => `${kind}: ${n}`).join(', '),
+  );
+  console.log(
+    `CPU during the accepts, in cores: ${world.discord ? 'bot and emulators' : 'receiver'} ${cores(accepts.processCpuSeconds)} ` +
+      `(${Math.round((accepts.processCpuSeconds * 1e6) / requests.length)} µs a request), load generator ${cores(result.cpuMs / 1000)}, ` +
+      `Redis ${cores(accepts.redisCpuSeconds)}${others}; event-loop delay p99 ${fixed(accepts.loopDelayP99Ms)} ms, max ${fixed(accepts.loopDelayMaxMs)} ms`,
+  );
+}
+
+function printDelivery(world: PushWorld, delivery: Delivery, backlog: number): void {
+  console.log(
+    `the intake had ${backlog} observations waiting at the last 200; delivering took ` +
+      `${Math.round(delivery.cpuPerNoticeUs)} µs of this process's CPU per notice`,
+  );
+  console.log(
+    `delivered ${delivery.delivered} notices in ${delivery.messages} messages ` +
+      `(${fixed(delivery.delivered / Math.max(1, delivery.messages))} a message), ${fixed(delivery.deliverySeconds)} s ` +
+      `after the first request; Discord 429s ${world.discord!.rateLimitedCount}; order inversions ${delivery.inversions}; ` +
+      `bot warnings ${world.warnings.length}`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -78,101 +204,43 @@ async function main(): Promise<number> {
     onStepError: (error) => console.error(`a part did not stop cleanly: ${String(error)}`),
   });
   try {
-    const world = await startPushWorld(life, {
-      persist: values.persist,
-      perMinute: 100 * (events + warmup),
-    });
-    const { bot, discord } = world;
+    const settings = { persist: values.persist, perMinute: 100 * (events + warmup) };
+    const world = values['receiver-only']
+      ? await startReceiverOnly(life, settings)
+      : await startPushWorld(life, settings);
     const load = await life.start(Promise.resolve(startLoadGenerator()), async (l) => l.stop());
     await life.wait(warmUp(world, load));
 
-    const requests = plan(events, invalidShare, world.cms.apiKey);
+    const requests = plan(events, invalidShare, world.apiKey);
     console.log(
-      `bench:push: ${events} valid and ${requests.length - events} invalid requests to ${bot.pushUrl}, ${concurrency} in flight`,
+      `bench:push: ${events} valid and ${requests.length - events} invalid requests to ${world.url}, ${concurrency} in flight` +
+        (world.discord ? '' : ' (receiver only)'),
     );
-    const watcher = new NoticeWatcher(discord, SANDBOX_GUILD.channels.audit, 'bench');
-    const loop = monitorEventLoopDelay({ resolution: 1 });
-    let stopProfile: ((file: string) => Promise<void>) | null = null;
-    let cpuBefore = process.cpuUsage();
-    let redisBefore = 0;
-    const result = await life.wait(
-      load.send(
-        { url: bot.pushUrl!, bodies: requests.map((r) => r.body), concurrency },
-        async () => {
-          if (values['cpu-profile']) stopProfile = await startCpuProfile();
-          redisBefore = await redisCpuSeconds(bot.context.redis);
-          loop.enable();
-          cpuBefore = process.cpuUsage();
-        },
-      ),
-    );
-    const botCpu = process.cpuUsage(cpuBefore);
-    loop.disable();
-    await (stopProfile as ((file: string) => Promise<void>) | null)?.(values['cpu-profile']!);
-    const redisCpu = (await redisCpuSeconds(bot.context.redis)) - redisBefore;
-    const intake = new Queue('cms-intake', {
-      connection: bot.context.redis,
-      prefix: bot.context.namespace,
-    });
-    const backlog = await intake.getWaitingCount();
-    await intake.close();
+    const watcher = world.discord
+      ? new NoticeWatcher(world.discord, SANDBOX_GUILD.channels.audit, 'bench')
+      : null;
+    const accepts = await sendMeasured(life, world, load, requests);
+    const answers = answersOf(requests, accepts.result);
+    const figures = acceptFiguresOf(answers);
+    const delivery = watcher ? await awaitDelivery(life, watcher, answers, accepts.backlog) : null;
 
-    const answers = answersOf(requests, result);
-    const deliveryCpuBefore = process.cpuUsage();
-    let timedOut = false;
-    try {
-      await life.wait(watcher.until(answers.accepted.size, deliveryTimeoutMs));
-    } catch (error) {
-      if (error instanceof Interrupted) throw error;
-      timedOut = true;
-      console.log(String(error));
-    }
-    watcher.stop();
-    const deliveryCpu = process.cpuUsage(deliveryCpuBefore);
-    const figures = figuresOf(answers, watcher);
-
-    const seconds = (answers.lastAcceptedAt - answers.firstSentAt) / 1000;
-    const cores = (cpuSeconds: number) => fixed(cpuSeconds / seconds);
-    const botSeconds = (botCpu.user + botCpu.system) / 1e6;
-    const others =
-      result.machineBusySeconds === null
-        ? ''
-        : `, other processes ${cores(Math.max(0, result.machineBusySeconds - botSeconds - result.cpuMs / 1000 - redisCpu))} (of ${os.availableParallelism()})`;
-    console.log(
-      `accepted ${answers.accepted.size} in ${fixed(seconds)} s: ${Math.round(figures.eventsPerSecond)}/s; ` +
-        `latency p50 ${fixed(figures.acceptP50Ms)} ms, p99 ${fixed(figures.acceptP99Ms)} ms, max ${fixed(figures.acceptMaxMs)} ms`,
-    );
-    console.log(
-      `rejected ${answers.rejected} (p99 ${fixed(figures.rejectP99Ms)} ms); answers by kind: ` +
-        [...answers.byKind.entries()].map(([kind, n]) => `${kind}: ${n}`).join(', '),
-    );
-    console.log(
-      `CPU during the accepts, in cores: bot and emulators ${cores(botSeconds)} ` +
-        `(${Math.round((botSeconds * 1e6) / requests.length)} µs a request), load generator ${cores(result.cpuMs / 1000)}, ` +
-        `Redis ${cores(redisCpu)}${others}; bot event-loop delay p99 ${fixed(loop.percentile(99) / 1e6)} ms, max ${fixed(loop.max / 1e6)} ms`,
-    );
-    console.log(
-      `the intake had ${backlog} observations waiting at the last 200; delivering took ` +
-        `${Math.round((deliveryCpu.user + deliveryCpu.system) / Math.max(1, backlog))} µs of this process's CPU per notice`,
-    );
-    console.log(
-      `delivered ${figures.delivered} notices in ${figures.messages} messages ` +
-        `(${fixed(figures.delivered / Math.max(1, figures.messages))} a message), ${fixed(figures.deliverySeconds)} s ` +
-        `after the first request; Discord 429s ${discord.rateLimitedCount}; order inversions ${figures.inversions}; ` +
-        `bot warnings ${world.warnings.length}`,
-    );
-    for (const line of world.warnings.slice(0, 5)) console.log(`bot: ${line}`);
+    printAccepts(world, requests, accepts);
+    if (delivery) printDelivery(world, delivery, accepts.backlog);
+    for (const line of world.warnings.slice(0, 5)) console.log(`log: ${line}`);
+    const discord429 = world.discord?.rateLimitedCount ?? null;
+    const maxMessages = Math.ceil(events / 10) + 10;
     const targets: [string, boolean][] = [
       ['>= 5000 accepted/s', figures.eventsPerSecond >= 5_000],
       ['accept p99 <= 15 ms', figures.acceptP99Ms <= 15],
-      ['all delivered', figures.delivered === answers.accepted.size],
-      ['in order', figures.inversions === 0],
-      [
-        `messages <= ${Math.ceil(events / 10) + 10}`,
-        figures.messages <= Math.ceil(events / 10) + 10,
-      ],
-      ['no Discord 429', discord.rateLimitedCount === 0],
-      ['no duplicate', figures.duplicates === 0],
+      ...(delivery
+        ? ([
+            ['all delivered', delivery.delivered === answers.accepted.size],
+            ['in order', delivery.inversions === 0],
+            [`messages <= ${maxMessages}`, delivery.messages <= maxMessages],
+            ['no Discord 429', discord429 === 0],
+            ['no duplicate', delivery.duplicates === 0],
+          ] as [string, boolean][])
+        : []),
     ];
     console.log(
       `targets: ${targets.map(([name, met]) => `${met ? 'met' : 'MISSED'} ${name}`).join('; ')}`,
@@ -185,18 +253,19 @@ async function main(): Promise<number> {
         eventsPerSecond: Math.round(figures.eventsPerSecond),
         acceptP50Ms: round(figures.acceptP50Ms),
         acceptP99Ms: round(figures.acceptP99Ms),
-        delivered: figures.delivered,
-        messages: figures.messages,
-        discord429: discord.rateLimitedCount,
-        inOrder: figures.inversions === 0 && !timedOut,
-        duplicates: figures.duplicates,
-        deliverySeconds: round(figures.deliverySeconds),
+        delivered: delivery?.delivered ?? null,
+        messages: delivery?.messages ?? null,
+        discord429,
+        inOrder: delivery ? delivery.inversions === 0 && !delivery.timedOut : null,
+        duplicates: delivery?.duplicates ?? null,
+        deliverySeconds: delivery ? round(delivery.deliverySeconds) : null,
         events,
         concurrency,
         persist: values.persist,
+        receiverOnly: values['receiver-only'],
       }),
     );
-    return timedOut || answers.unexpected > 0 ? 1 : 0;
+    return delivery?.timedOut || answers.unexpected > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof Interrupted) return 130;
     console.error(error);
