@@ -21,4 +21,5 @@ COPY package.json ./
 COPY --from=runtime-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
+# No curl in the image: docker-compose.yml's healthcheck fetches /readyz (OPS_PORT) with node.
 CMD ["node", "dist/src/index.js"]

@@ -4,6 +4,7 @@ import type { CmsService } from './cms/service/index.js';
 import type { Config, DiscordConfig } from './config.js';
 import type { InFlightInteractions } from './discord/in-flight.js';
 import type { Logger } from './logger.js';
+import type { BotOps } from './ops/index.js';
 import type { StaffActions } from './staff-actions/staff-actions.js';
 
 /** What every command and event handler is handed: settings, the CMS service, the audit log. */
@@ -20,4 +21,6 @@ export interface BotContext {
   interactions: InFlightInteractions;
   /** /ban and /kick: member locks, confirmations, cases and retries of failed halves. */
   staffActions: StaffActions;
+  /** Metrics hooks and the bot's status (/botstatus, /readyz, /metrics). */
+  ops: BotOps;
 }

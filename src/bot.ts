@@ -7,13 +7,26 @@ import { rankNamesOf } from './audit/rank-names.js';
 import { Reconciler, type ReconcilerOptions } from './audit/reconciler.js';
 import { createPushReceiver, PUSH_PATH } from './events/cms/push-receiver.js';
 import type { BotContext } from './bot-context.js';
-import { createCmsService, type CmsService, type LinkedAccount } from './cms/service/index.js';
+import {
+  BOT_OPERATIONS,
+  createCmsService,
+  type CmsService,
+  type LinkedAccount,
+} from './cms/service/index.js';
 import type { Config, DiscordConfig } from './config.js';
 import { createDiscordClient } from './discord/client.js';
 import { deployCommands, describeDeployed } from './discord/deploy.js';
 import { InFlightInteractions } from './discord/in-flight.js';
 import { discordEvents } from './events/index.js';
 import type { Logger } from './logger.js';
+import {
+  BotStatusReader,
+  countingIntake,
+  countPushRefusals,
+  listenOps,
+  OpsMetrics,
+  type BotOps,
+} from './ops/index.js';
 import { QueueKeys, startCmsQueue, startCmsWorkers } from './queue/index.js';
 import { createRedisConnection } from './queue/redis.js';
 import { StaffActions } from './staff-actions/staff-actions.js';
@@ -26,6 +39,8 @@ export interface RunningBot {
   context: BotContext;
   /** Where Sonoran's push events are received (`…/sonorancms/events`), or null when PUSH_PORT is unset. */
   pushUrl: string | null;
+  /** Where /healthz, /readyz and /metrics are served, or null when OPS_PORT is unset. */
+  opsUrl: string | null;
   /** The audit reconciler (reads the CMS for changes), or null when RECONCILE_EVERY is 0. */
   reconciler: Reconciler | null;
   /** Stops taking interactions, lets those under way finish (up to `graceMs`), then closes everything. */
@@ -58,6 +73,9 @@ export async function startBot(
       );
   };
   try {
+    const startedAt = Date.now();
+    // One registry per bot: tests run several bots in one process.
+    const metrics = new OpsMetrics();
     const health = redisHealth(logger, config.redisUrl);
     const redis = createRedisConnection(config.redisUrl, 'producer');
     const blocking = createRedisConnection(config.redisUrl, 'worker');
@@ -68,9 +86,11 @@ export async function startBot(
       blocking.disconnect();
     });
 
-    const workers = await startCmsWorkers(config, logger);
+    const workers = await startCmsWorkers(config, logger, { hooks: metrics.queueHooks });
     stops.push(() => workers.close());
-    const { queue, close: closeQueue } = await startCmsQueue(config, logger);
+    const { queue, close: closeQueue } = await startCmsQueue(config, logger, {
+      hooks: metrics.queueHooks,
+    });
     stops.push(closeQueue);
 
     const namespace = new QueueKeys(config.cms.communityId, config.cms.apiKey).namespace;
@@ -118,6 +138,24 @@ export async function startBot(
     void cms.community.servers.peek().catch(() => {});
     void cms.community.departments.peek().catch(() => {});
     const interactions = new InFlightInteractions();
+    const client = createDiscordClient(config.discord);
+    metrics.watchDiscord(client);
+    const ops: BotOps = {
+      metrics,
+      status: new BotStatusReader({
+        redis,
+        client,
+        queue,
+        recent: metrics.recentCms,
+        operations: BOT_OPERATIONS,
+        namespace,
+        audit,
+        intake,
+        reconcileEveryMs: config.discord.reconcile.everyMs,
+        windowMs: config.pacing.windowMs + config.pacing.marginMs,
+        startedAt,
+      }),
+    };
     const context: BotContext = {
       config,
       logger,
@@ -127,9 +165,9 @@ export async function startBot(
       namespace,
       interactions,
       staffActions,
+      ops,
     };
 
-    const client = createDiscordClient(config.discord);
     for (const event of discordEvents) {
       const listener = (...args: unknown[]) =>
         Promise.resolve(
@@ -142,6 +180,8 @@ export async function startBot(
     }
     client.on('error', (error) => logger.error({ err: error }, 'Discord client error'));
     stops.push(() => client.destroy());
+    // Before the login: /readyz says what start-up is waiting for.
+    const opsUrl = await startOps(config, ops, logger, stops);
 
     if (config.sandbox) {
       // The sandbox registers its commands itself, so a guild admin can try them right away.
@@ -159,7 +199,7 @@ export async function startBot(
     await audit.start(client);
     await staffActions.start(client);
     await intake.start();
-    const pushUrl = await startPushReceiver(config, intake, logger, stops);
+    const pushUrl = await startPushReceiver(config, intake, metrics, logger, stops);
     const reconciler = startReconciler(
       config,
       { redis, namespace, cms, intake, audit, snapshots },
@@ -167,11 +207,13 @@ export async function startBot(
       stops,
       options.reconcileOnTimer ?? true,
     );
+    reconciler?.on('pass', (result) => metrics.reconcilePass(result));
 
     return {
       client,
       context,
       pushUrl,
+      opsUrl,
       reconciler,
       close: async (graceMs = SHUTDOWN_GRACE_MS) => {
         await interactions.drain(graceMs);
@@ -184,10 +226,25 @@ export async function startBot(
   }
 }
 
+/** /healthz, /readyz and /metrics on OPS_PORT, when set; answers their base URL. */
+async function startOps(
+  config: BotConfig,
+  ops: BotOps,
+  logger: Logger,
+  stops: (() => Promise<unknown>)[],
+): Promise<string | null> {
+  const where = config.discord.ops;
+  if (where.port === null) return null;
+  const server = await listenOps(ops, { port: where.port, host: where.host }, logger);
+  stops.push(() => server.close());
+  return server.url;
+}
+
 /** The push receiver on PUSH_PORT, when set; answers its URL. */
 async function startPushReceiver(
   config: BotConfig,
   intake: AuditIntake,
+  metrics: OpsMetrics,
   logger: Logger,
   stops: (() => Promise<unknown>)[],
 ): Promise<string | null> {
@@ -195,12 +252,13 @@ async function startPushReceiver(
   if (push.port === null) return null;
   const receiver = await createPushReceiver({
     apiKey: config.cms.apiKey,
-    intake,
+    intake: countingIntake(intake, metrics),
     logger: logger.child({ name: 'push-receiver' }),
     allowedSenders: push.allowedSenders,
     perAddressPerMinute: push.perAddressPerMinute,
   });
   stops.push(() => receiver.close());
+  countPushRefusals(receiver, metrics);
   await receiver.listen({ port: push.port, host: push.host });
   const address = receiver.server.address();
   const port = typeof address === 'object' && address ? address.port : push.port;

@@ -170,6 +170,8 @@ const discordSchema = z.object({
       }
     }),
   PUSH_RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  OPS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  OPS_HOST: z.string().min(1).default('127.0.0.1'),
   RECONCILE_EVERY: duration(5 * 60_000),
   RECONCILE_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   BAN_SYNC: booleanFlag,
@@ -206,6 +208,8 @@ export interface DiscordConfig {
     allowedSenders: BlockList | null;
     perAddressPerMinute: number;
   };
+  /** /healthz, /readyz and /metrics (src/ops): off without a port; loopback by default. */
+  ops: { port: number | null; host: string };
   /** How often the reconciler reads the accounts (0: never), and its share of the reads' budgets. */
   reconcile: { everyMs: number; share: number };
   /** Mirror CMS bans and kicks found by push or reconciliation in Discord. */
@@ -266,7 +270,7 @@ export class ConfigError extends Error {
 }
 
 /** The folder of package.json, found from this module's own location (src/ or dist/src/). */
-function packageRoot(): string {
+export function packageRoot(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return process.cwd();
@@ -403,6 +407,9 @@ export function loadConfig(
   const e = parseSide(sandbox ? sandboxCmsSchema : cmsSchema, values, problems);
   const d = options.discord ? parseSide(discordSchema, values, problems) : undefined;
   if (e) crossChecks(e, sandbox, problems);
+  // One port each: the push receiver faces Sonoran, the metrics must not.
+  if (d?.OPS_PORT && d.OPS_PORT === d.PUSH_PORT)
+    problems.push('OPS_PORT: must differ from PUSH_PORT (the metrics are not for push senders)');
   failIfAny(problems);
   const builtInCms = sandbox && !e!.CMS_API_URL;
   return {
@@ -449,6 +456,7 @@ export function loadConfig(
             allowedSenders: d.PUSH_ALLOWED_IPS,
             perAddressPerMinute: d.PUSH_RATE_LIMIT_PER_MINUTE,
           },
+          ops: { port: d.OPS_PORT ?? null, host: d.OPS_HOST },
           reconcile: { everyMs: d.RECONCILE_EVERY, share: d.RECONCILE_SHARE },
           sync: { bans: d.BAN_SYNC, kicks: d.KICK_SYNC },
         }

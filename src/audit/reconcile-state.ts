@@ -5,6 +5,9 @@ export interface CompletedPass {
   id: string;
   startedAt: number;
   finishedAt: number;
+  /** Accounts listed and account details read (absent in passes recorded before they were kept). */
+  accounts?: number;
+  details?: number;
 }
 
 /**

@@ -205,7 +205,13 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
     const { details, shifts } = await this.readDetails(pass, accIds, count);
 
     const finishedAt = Date.now();
-    await this.state.passCompleted({ id: pass.id, startedAt, finishedAt });
+    await this.state.passCompleted({
+      id: pass.id,
+      startedAt,
+      finishedAt,
+      accounts: accIds.length,
+      details,
+    });
     const durationMs = finishedAt - startedAt;
     const passesPerCycle = count === 0 ? 0 : Math.ceil(accIds.length / count);
     const detailCycleMs = passesPerCycle * Math.max(everyMs, durationMs);

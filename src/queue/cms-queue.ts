@@ -34,7 +34,7 @@ import { estimateWaitMs } from './eta.js';
 import type { CmsJobData, DispatchMeta, JobOutcome } from './jobs.js';
 import { BULL_PRIORITY, type Priority, type QueueKeys } from './keys.js';
 import { PacingGate } from './pacing-gate.js';
-import { QueueMetrics, type QueueStats } from './queue-metrics.js';
+import { QueueMetrics, type QueueHooks, type QueueStats } from './queue-metrics.js';
 import { queueOptions } from './queue-options.js';
 import { RedisClock } from './redis-clock.js';
 import { ServedOperations } from './served-operations.js';
@@ -77,6 +77,8 @@ export interface CmsQueueOptions {
   keys: QueueKeys;
   pacing: PacingSettings;
   logger: Logger;
+  /** Metrics hooks (src/ops); none by default. */
+  hooks?: QueueHooks;
 }
 
 interface Pending {
@@ -342,6 +344,16 @@ export class CmsQueue {
     return { job, result, cancel };
   }
 
+  /** Time left on the credential-wide pause after a 429 (0: none); one Redis read, no CMS call. */
+  pausedForMs(): Promise<number> {
+    return this.gate.pausedForMs();
+  }
+
+  /** Whether some worker process announces it serves the operation (no CMS call). */
+  isServed(operation: OperationName): Promise<boolean> {
+    return this.served.isServed(operation);
+  }
+
   /** Depth, budget use and waits for each operation, for the bot and the metrics endpoint. */
   async stats(operations: readonly OperationName[] = operationNames): Promise<QueueStats> {
     return this.metrics.collect(this.options.connection, this.options.keys, this.gate, operations);
@@ -380,6 +392,7 @@ export class CmsQueue {
       outcome,
       Date.now() - pending.submittedAt,
     );
+    this.options.hooks?.callFinished?.(pending.operation, pending.priority, outcome);
     if (outcome.ok) pending.resolve({ data: outcome.data, meta: outcome.meta });
     else pending.reject(CmsError.fromJSON(outcome.error));
   }

@@ -15,6 +15,7 @@ import { afterFailure } from './retry-policy.js';
 import type { SentMarker } from './sent-marker.js';
 import { ANNOUNCE_EVERY_MS, ANNOUNCEMENT_TTL_MS, ServedOperations } from './served-operations.js';
 import { PacingAgreement } from './pacing-agreement.js';
+import type { QueueHooks } from './queue-metrics.js';
 import { SlotTimer } from './slot-time.js';
 import { isRedisConnectionError } from '../redis-health.js';
 
@@ -34,6 +35,8 @@ export interface CmsWorkersOptions {
   /** How long a job stays claimed without a sign of life before another process takes it over. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Metrics hooks (src/ops); none by default. */
+  hooks?: QueueHooks;
 }
 
 type CmsJob = Job<CmsJobData, JobOutcome>;
@@ -233,6 +236,7 @@ export class CmsWorkers {
       attempts: attempt,
     };
     let data: unknown;
+    const sentAt = performance.now();
     try {
       data = await this.options.client.call(operation, job.data.input as never, {
         timeoutMs: slot.timeLeftMs(),
@@ -244,8 +248,10 @@ export class CmsWorkers {
         error instanceof CmsError
           ? error
           : new CmsError({ kind: 'network', operation, message: String(error) });
+      this.options.hooks?.cmsRequest?.(operation, performance.now() - sentAt, cmsError);
       return this.afterFailedSend(job, token, cmsError, meta, markerKey);
     }
+    this.options.hooks?.cmsRequest?.(operation, performance.now() - sentAt);
     return this.recordOutcome(
       job,
       { jobId: job.id!, queue: job.queueName, ok: true, data, meta },

@@ -7,6 +7,7 @@ import type { PacingSettings } from './budgets.js';
 import { CmsQueue } from './cms-queue.js';
 import { CmsWorkers } from './cms-workers.js';
 import { QueueKeys } from './keys.js';
+import type { QueueHooks } from './queue-metrics.js';
 import { createRedisConnection } from './redis.js';
 import { redisHealth } from '../redis-health.js';
 
@@ -19,7 +20,7 @@ export {
 } from './cms-queue.js';
 export { CmsWorkers } from './cms-workers.js';
 export { PRIORITIES, QueueKeys, type Priority } from './keys.js';
-export type { QueueStats, OperationQueueStats } from './queue-metrics.js';
+export type { QueueHooks, QueueStats, OperationQueueStats } from './queue-metrics.js';
 
 type QueueConfig = Pick<Config, 'redisUrl' | 'pacing' | 'cms'>;
 
@@ -53,6 +54,7 @@ function connector(config: QueueConfig, logger: Logger) {
 export async function startCmsQueue(
   config: QueueConfig,
   logger: Logger,
+  options: { hooks?: QueueHooks } = {},
 ): Promise<{ queue: CmsQueue; close(): Promise<void> }> {
   const redis = connector(config, logger);
   const queue = new CmsQueue({
@@ -61,6 +63,7 @@ export async function startCmsQueue(
     keys: new QueueKeys(config.cms.communityId, config.cms.apiKey),
     pacing: pacingSettings(config),
     logger,
+    hooks: options.hooks,
   });
   await queue.start();
   return {
@@ -79,7 +82,7 @@ export async function startCmsQueue(
 export async function startCmsWorkers(
   config: QueueConfig,
   logger: Logger,
-  options: { operations?: readonly OperationName[] | 'all' } = {},
+  options: { operations?: readonly OperationName[] | 'all'; hooks?: QueueHooks } = {},
 ): Promise<{ workers: CmsWorkers; close(): Promise<void> }> {
   const redis = connector(config, logger);
   const workers = new CmsWorkers({
@@ -96,6 +99,7 @@ export async function startCmsWorkers(
         : (options.operations ?? config.pacing.workerOperations),
     lockDurationMs: config.pacing.jobLockMs,
     stalledIntervalMs: config.pacing.jobLockMs,
+    hooks: options.hooks,
   });
   try {
     await workers.start();

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { OperationName } from '../cms/catalog/index.js';
+import type { CmsError } from '../cms/errors.js';
 import type { JobOutcome } from './jobs.js';
 import { PRIORITIES, type Priority, type QueueKeys } from './keys.js';
 import type { PacingGate } from './pacing-gate.js';
@@ -28,6 +29,17 @@ export interface OperationQueueStats {
   /** Of that, the time spent waiting in the queue before the (last) send. */
   queuedMsP50: number | null;
   queuedMsP95: number | null;
+}
+
+/**
+ * Optional hooks for metrics kept outside the queue (the ops endpoint, src/ops): called where
+ * things happen, so the queue needs no metrics library. They must not throw.
+ */
+export interface QueueHooks {
+  /** One HTTP request to the CMS (a worker's send) answered, or failed with `error`, after `ms`. */
+  cmsRequest?(operation: OperationName, ms: number, error?: CmsError): void;
+  /** One of this process's calls settled; `outcome.meta.queuedMs` is its wait before the last send. */
+  callFinished?(operation: OperationName, priority: Priority, outcome: JobOutcome): void;
 }
 
 export interface QueueStats {

@@ -487,9 +487,18 @@ export class DiscordEmulator extends EventEmitter<DiscordEmulatorEvents> {
     this.state.addUser(user);
   }
 
-  /** Cuts every gateway connection: 1006 (default) without a close frame, or a close code such as 4000. discord.js resumes. */
-  dropGateway(code = 1006): void {
-    this.gateway.drop(code);
+  /**
+   * Cuts every gateway connection: 1006 (default) without a close frame, or a close code such as
+   * 4000. discord.js resumes, unless `stayDown`: then every reconnection is cut too, until
+   * `restoreGateway()` (an outage on Discord's side).
+   */
+  dropGateway(code = 1006, options: { stayDown?: boolean } = {}): void {
+    this.gateway.drop(code, options.stayDown ?? false);
+  }
+
+  /** Ends an outage begun with `dropGateway(code, { stayDown: true })`. */
+  restoreGateway(): void {
+    this.gateway.restore();
   }
 
   /** Sends op 7 Reconnect; discord.js reconnects and resumes. */

@@ -66,6 +66,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
   private readonly lastMemberRequest = new Map<string, number>();
+  /** While set, every new connection is cut at once: the gateway is down for clients. */
+  private down = false;
 
   constructor(
     server: Server,
@@ -78,6 +80,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private onConnection(socket: WebSocket): void {
+    if (this.down) return socket.terminate();
     this.sockets.add(socket);
     let session: GatewaySession | null = null;
     socket.on('close', (code) => {
@@ -262,12 +265,21 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     return count;
   }
 
-  /** Closes every connection: 1006 (or none) cuts the TCP connection without a close frame; other codes close cleanly. */
-  drop(code = 1006): void {
+  /**
+   * Closes every connection: 1006 (or none) cuts the TCP connection without a close frame; other
+   * codes close cleanly. With `stayDown`, reconnections are cut too until `restore()`.
+   */
+  drop(code = 1006, stayDown = false): void {
+    this.down = stayDown;
     for (const socket of this.sockets) {
       if (code === 1006) socket.terminate();
       else socket.close(code, 'Dropped by the emulator.');
     }
+  }
+
+  /** Takes connections again after `drop(code, true)`; clients get in at their next retry. */
+  restore(): void {
+    this.down = false;
   }
 
   /** Op 7: Discord asks clients to reconnect and resume. */

@@ -5,9 +5,12 @@ import {
   type Interaction,
 } from 'discord.js';
 import type { BotContext } from '../../bot-context.js';
+import { CmsError } from '../../cms/errors.js';
 import { commandsByName } from '../../commands/index.js';
 import { parseCustomId } from '../../discord/custom-id.js';
 import { answer, answerFailure } from '../../discord/respond.js';
+import { UserError } from '../../discord/user-error.js';
+import type { InteractionOutcome } from '../../ops/metrics.js';
 import { botEvent } from '../event.js';
 
 const RESTARTING = 'The bot is restarting. Please try again in a minute.';
@@ -71,6 +74,7 @@ async function runCommand(
   context: BotContext,
   interaction: ChatInputCommandInteraction,
 ): Promise<void> {
+  const receivedAt = performance.now();
   const command = commandsByName.get(interaction.commandName);
   if (!command) {
     await answer(
@@ -79,7 +83,22 @@ async function runCommand(
     );
     return;
   }
-  // First, always: Discord waits 3 s for an acknowledgement.
-  await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-  await command.execute(interaction, context);
+  const { metrics } = context.ops;
+  const name = command.data.name;
+  let outcome: InteractionOutcome = 'failed';
+  try {
+    // First, always: Discord waits 3 s for an acknowledgement.
+    await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    metrics.interaction(name, 'acknowledge', performance.now() - receivedAt);
+    await command.execute(interaction, context);
+    outcome = 'ok';
+  } catch (error) {
+    outcome =
+      error instanceof UserError ? 'refused' : error instanceof CmsError ? 'cms_error' : 'failed';
+    throw error;
+  } finally {
+    // A failure's answer (route's catch) follows at once; the time to it is the handler's.
+    metrics.interaction(name, 'answer', performance.now() - receivedAt);
+    metrics.interactionOutcome(name, outcome);
+  }
 }
