@@ -17,6 +17,8 @@ import type { Config, DiscordConfig } from './config.js';
 import { createDiscordClient } from './discord/client.js';
 import { deployCommands, describeDeployed } from './discord/deploy.js';
 import { InFlightInteractions } from './discord/in-flight.js';
+import { InteractionClaims } from './discord/interaction-claims.js';
+import { UnansweredInteractions } from './discord/unanswered.js';
 import { discordEvents } from './events/index.js';
 import type { Logger } from './logger.js';
 import {
@@ -164,6 +166,8 @@ export async function startBot(
       redis,
       namespace,
       interactions,
+      claims: new InteractionClaims(redis, `${namespace}:interaction`, logger),
+      unanswered: new UnansweredInteractions(logger),
       staffActions,
       ops,
     };

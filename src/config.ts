@@ -27,7 +27,11 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
+/** `redis+cluster://` and `rediss+cluster://` name one node of a Redis Cluster (see src/queue/redis.ts). */
+const redisUrl = z.url({
+  protocol: /^rediss?(\+cluster)?$/,
+  error: 'must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL',
+});
 const snowflake = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
   .regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');

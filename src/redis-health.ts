@@ -1,6 +1,7 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 import { displayUrl } from './logger.js';
+import { connectRedis } from './queue/redis.js';
 import { abortable } from './shutdown.js';
 
 /**
@@ -11,8 +12,10 @@ import { abortable } from './shutdown.js';
 type RedisError = Error & { code?: string };
 
 /** "Redis at redis://127.0.0.1:6390 is unreachable (ECONNREFUSED); is redis-server running? check REDIS_URL" */
-export function describeRedisProblem(url: string, error: RedisError): string {
+export function describeRedisProblem(url: string, failure: RedisError): string {
   const where = `Redis at ${displayUrl(url)}`;
+  // A Cluster that reaches no node says so in general terms; the last node's error says why.
+  const error = (failure as { lastNodeError?: RedisError }).lastNodeError ?? failure;
   const code = error.code ?? /^[A-Z]+/.exec(error.message)?.[0] ?? error.name;
   switch (code) {
     case 'ECONNREFUSED':
@@ -92,7 +95,9 @@ export function isRedisConnectionError(error: unknown): boolean {
       'EAI_AGAIN',
       'EPIPE',
     ].includes(code ?? '') ||
-    /Connection is closed|connect ECONNREFUSED|Stream isn't writeable/.test(String(message))
+    /Connection is closed|connect ECONNREFUSED|Stream isn't writeable|Failed to refresh slots cache|None of startup nodes|CLUSTERDOWN/.test(
+      String(message),
+    )
   );
 }
 
@@ -110,9 +115,9 @@ export async function waitForRedis(
 ): Promise<void> {
   signal.throwIfAborted();
   // Commands wait (maxRetriesPerRequest: null) while the connection retries in the background.
-  const connection = new Redis(url, {
+  const connection = connectRedis(url, {
     maxRetriesPerRequest: null,
-    retryStrategy: backoff,
+    retry: backoff,
     connectionName: 'sonoran-bot:probe',
   });
   redisHealth(logger, url).watch(connection, 'probe');

@@ -18,10 +18,17 @@ export function discordSync(client: Client, config: DiscordConfig, logger: Logge
     try {
       const guild = await client.guilds.fetch(config.guildId);
       const bot = await botMemberOf(guild);
-      const permission = action === 'ban' ? PermissionFlagsBits.BanMembers : PermissionFlagsBits.KickMembers;
-      if (!bot.permissions.has(permission)) return { status: 'skipped', detail: `the bot lacks the ${action === 'ban' ? 'Ban' : 'Kick'} Members permission` };
-      if (discordId === guild.ownerId) return { status: 'skipped', detail: 'the member owns the server' };
-      if (action === 'ban' && (await alreadyBanned(client, config.guildId, discordId))) return { status: 'skipped', detail: 'already banned in Discord' };
+      const permission =
+        action === 'ban' ? PermissionFlagsBits.BanMembers : PermissionFlagsBits.KickMembers;
+      if (!bot.permissions.has(permission))
+        return {
+          status: 'skipped',
+          detail: `the bot lacks the ${action === 'ban' ? 'Ban' : 'Kick'} Members permission`,
+        };
+      if (discordId === guild.ownerId)
+        return { status: 'skipped', detail: 'the member owns the server' };
+      if (action === 'ban' && (await alreadyBanned(client, config.guildId, discordId)))
+        return { status: 'skipped', detail: 'already banned in Discord' };
       const member = await fetchMemberOrNull(guild, discordId);
       if (!member) {
         if (action === 'kick') return { status: 'skipped', detail: 'not a member of the server' };
@@ -34,7 +41,10 @@ export function discordSync(client: Client, config: DiscordConfig, logger: Logge
       return { status: 'done', detail: `${action === 'ban' ? 'banned' : 'kicked'} in Discord too` };
     } catch (error) {
       logger.warn({ err: error, change, member: discordId }, `${action} sync failed`);
-      return { status: 'failed', detail: `Discord refused or could not be reached (${(error as { code?: unknown }).code ?? 'error'})` };
+      return {
+        status: 'failed',
+        detail: `Discord refused or could not be reached (${(error as { code?: unknown }).code ?? 'error'})`,
+      };
     }
   };
 }

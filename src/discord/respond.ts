@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import { DiscordjsErrorCodes, MessageFlags, type RepliableInteraction } from 'discord.js';
 import type { Logger } from '../logger.js';
 import { describeCmsFailure } from './cms-error-text.js';
 import { UserError } from './user-error.js';
@@ -22,6 +22,12 @@ export async function answerFailure(
   let text: string;
   if (error instanceof UserError) {
     text = error.message;
+  } else if (staleDefinition(error)) {
+    logger.warn(
+      { err: error, user: interaction.user.id },
+      'an interaction came with options the bot does not define',
+    );
+    text = STALE_DEFINITION;
   } else {
     const cms = describeCmsFailure(error);
     if (cms) {
@@ -37,6 +43,22 @@ export async function answerFailure(
     }
   }
   await answer(interaction, text);
+}
+
+const STALE_DEFINITION =
+  "This command came with options the bot does not expect (Discord's copy of it may be out of date). Please tell a staff member: running deploy-commands again fixes it.";
+
+/** Options that do not match the command as the bot defines it (its registration is out of date). */
+const OPTION_MISMATCHES = new Set<unknown>([
+  DiscordjsErrorCodes.CommandInteractionOptionNotFound,
+  DiscordjsErrorCodes.CommandInteractionOptionType,
+  DiscordjsErrorCodes.CommandInteractionOptionEmpty,
+  DiscordjsErrorCodes.CommandInteractionOptionNoSubcommand,
+  DiscordjsErrorCodes.CommandInteractionOptionNoSubcommandGroup,
+]);
+
+function staleDefinition(error: unknown): boolean {
+  return OPTION_MISMATCHES.has((error as { code?: unknown } | null)?.code);
 }
 
 /** Puts `text` in the interaction's reply, whatever state the reply is in. */

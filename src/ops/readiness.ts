@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { OperationName } from '../cms/catalog/index.js';
 import type { CmsQueue } from '../queue/index.js';
 import { FAILING_AFTER, RECENT_MS, type RecentCmsRequests } from './recent-cms-requests.js';
-import { within } from './within.js';
+import { within } from '../within.js';
 
 /** A probe that takes longer than this counts as failed: /readyz always answers promptly. */
 const PROBE_TIMEOUT_MS = 2_000;

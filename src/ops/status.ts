@@ -3,7 +3,7 @@ import { ReconcileState, type CompletedPass } from '../audit/reconcile-state.js'
 import type { CmsQueue, QueueStats } from '../queue/index.js';
 import { checkReadiness, type Readiness, type ReadinessSources } from './readiness.js';
 import { botVersion } from './version.js';
-import { within } from './within.js';
+import { within } from '../within.js';
 
 /** Reading the queue, the audit queues or the last pass may take this long before it is left out. */
 const READ_TIMEOUT_MS = 2_000;

@@ -37,6 +37,7 @@ import { PacingGate } from './pacing-gate.js';
 import { QueueMetrics, type QueueHooks, type QueueStats } from './queue-metrics.js';
 import { queueOptions } from './queue-options.js';
 import { RedisClock } from './redis-clock.js';
+import { isRedisConnectionError } from '../redis-health.js';
 import { ServedOperations } from './served-operations.js';
 
 export interface SubmitOptions {
@@ -122,7 +123,7 @@ export class CmsQueue {
   constructor(private readonly options: CmsQueueOptions) {
     this.gate = new PacingGate(options.connection, options.keys, options.pacing);
     this.served = new ServedOperations(options.connection, options.keys);
-    this.clock = new RedisClock(options.connection);
+    this.clock = new RedisClock(options.connection, options.keys.epoch);
   }
 
   /**
@@ -367,9 +368,12 @@ export class CmsQueue {
         name,
         queueOptions(this.options.connection, this.options.keys),
       );
-      queue.on('error', (error) =>
-        this.options.logger.warn({ err: error, queue: name }, 'CMS queue connection error'),
-      );
+      queue.on('error', (error) => {
+        // One queue per operation: while Redis is down, the connection's one outage line says it.
+        if (isRedisConnectionError(error))
+          this.options.logger.debug({ err: error, queue: name }, 'CMS queue lost Redis');
+        else this.options.logger.warn({ err: error, queue: name }, 'CMS queue connection error');
+      });
       this.queues.set(name, queue);
     }
     return queue;

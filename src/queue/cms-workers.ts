@@ -100,6 +100,7 @@ export class CmsWorkers {
     const { connection, keys, logger } = this.options;
     // Before any job is taken: refused (PacingDisagreement) beside a process pacing otherwise.
     await this.agreement.announce(ANNOUNCEMENT_TTL_MS);
+    await this.gate.learnEpoch(this.id);
     for (const operation of this.options.operations) {
       const name = keys.queueName(operation);
       const queue = new Queue(name, queueOptions(connection, keys));
@@ -134,14 +135,16 @@ export class CmsWorkers {
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
     await this.announce();
-    this.announcer = setInterval(
-      () =>
-        void this.announce().catch((error: unknown) =>
-          this.options.logger.error({ err: error }, 'could not renew the worker announcement'),
-        ),
-      ANNOUNCE_EVERY_MS,
-    ).unref();
+    // A Redis that lost its state lost the announcements too: renew them as soon as it is back,
+    // not up to ANNOUNCE_EVERY_MS later (meanwhile every call would fail as served by nobody).
+    connection.on('ready', this.announceAgain);
+    this.announcer = setInterval(this.announceAgain, ANNOUNCE_EVERY_MS).unref();
   }
+
+  private readonly announceAgain = () =>
+    void this.announce().catch((error: unknown) =>
+      this.options.logger.error({ err: error }, 'could not renew the worker announcement'),
+    );
 
   /**
    * Tells submitters which operations this process serves (see ServedOperations), and the other
@@ -159,6 +162,7 @@ export class CmsWorkers {
    */
   async close(): Promise<void> {
     clearInterval(this.announcer);
+    this.options.connection.off('ready', this.announceAgain);
     await this.announce(true).catch(() => {});
     await Promise.all(this.workers.map((worker) => worker.pause(true)));
     await Promise.allSettled(this.inFlight);

@@ -2,7 +2,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import type { OperationName } from '../cms/catalog/index.js';
 import { budgetFor, type Budget, type PacingSettings } from './budgets.js';
 import type { Priority, QueueKeys } from './keys.js';
-import { ACQUIRE_SLOT } from './scripts/acquire-slot.js';
+import { ACQUIRE_SLOT, LEARN_EPOCH } from './scripts/acquire-slot.js';
 import { defineLuaScript, runLuaScript } from './scripts/lua-script.js';
 import { PAUSE_CREDENTIAL } from './scripts/pause-credential.js';
 import { RELEASE_SLOT, LOG_ANSWER } from './scripts/log-answer.js';
@@ -58,6 +58,7 @@ export const SENT_MARKER_TTL_MS = 24 * 60 * 60 * 1000;
 
 const SCRIPTS = [
   ACQUIRE_SLOT,
+  LEARN_EPOCH,
   LOG_ANSWER,
   RELEASE_SLOT,
   PAUSE_CREDENTIAL,
@@ -81,6 +82,16 @@ export class PacingGate {
     private readonly settings: PacingSettings,
   ) {
     for (const script of SCRIPTS) defineLuaScript(redis, script);
+  }
+
+  /** Learns this Redis's epoch before any send (see LEARN_EPOCH). */
+  async learnEpoch(id: string): Promise<void> {
+    this.epoch = await runLuaScript<string, string, string>(
+      this.redis,
+      LEARN_EPOCH,
+      { epochKey: this.keys.epoch },
+      { id },
+    );
   }
 
   budget(operation: OperationName): Budget {

@@ -12,11 +12,22 @@ export class RedisClock {
   private offsetMs = 0;
   private syncedAt = 0;
 
-  constructor(private readonly redis: Redis) {}
+  /**
+   * `slotKey`: a key of the credential, so TIME is read on the node that runs its pacing scripts
+   * (in a Redis Cluster, each node has its own clock).
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly slotKey: string,
+  ) {}
 
   async sync(): Promise<void> {
     const before = Date.now();
-    const [seconds, micros] = await this.redis.time();
+    const [seconds, micros] = (await this.redis.eval(
+      "return redis.call('TIME')",
+      1,
+      this.slotKey,
+    )) as [string, string];
     const after = Date.now();
     this.offsetMs = Number(seconds) * 1000 + Number(micros) / 1000 - (before + after) / 2;
     this.syncedAt = after;

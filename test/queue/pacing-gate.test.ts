@@ -329,6 +329,32 @@ describe('the pacing gate (its Lua scripts against a real Redis)', () => {
     );
   });
 
+  it('sees a loss of state it learned of at start, also once another process made a new epoch', async () => {
+    await redis.del(keys.pause);
+    // Two worker processes learn the epoch as they start; neither has sent anything yet.
+    const first = new PacingGate(redis, keys, settings);
+    const second = new PacingGate(redis, keys, settings);
+    await first.learnEpoch('first');
+    await second.learnEpoch('second');
+    await redis.flushdb();
+    // A process started after the loss makes a new epoch and cannot tell: it sends.
+    const newcomer = new PacingGate(redis, keys, settings);
+    await newcomer.learnEpoch('newcomer');
+    await redis.del(keys.pause);
+    for (const gate of [first, second]) {
+      const decision = await gate.acquire({
+        operation: 'getServers',
+        priority: 'interactive',
+        sendId: sendId(),
+      });
+      assert.deepEqual(
+        [decision.status, (decision as { stateLost?: boolean }).stateLost],
+        ['wait', true],
+      );
+    }
+    assert.ok((await redis.pttl(keys.pause)) > settings.windowMs - 1_000, 'the credential paused');
+  });
+
   it('keeps BullMQ event streams short', async () => {
     const queue = new Queue(keys.queueName('getServers'), queueOptions(redis, keys));
     await queue.waitUntilReady();

@@ -7,7 +7,8 @@ import { isAllowedSender } from './allowed-senders.js';
 import { dedupKeyOf, observationOf, pushEvent, PUSH_EVENT_TYPES } from './push-events.js';
 import { pushKeyChecker } from './push-key.js';
 import { readJsonBodiesOnly, UnreadableBody } from './push-body.js';
-import { oncePer, PushRefusal, refusalMessage, within } from './push-refusals.js';
+import { within } from '../../within.js';
+import { oncePer, PushRefusal, refusalMessage, storeTooSlow } from './push-refusals.js';
 
 /** The path Sonoran posts to. */
 export const PUSH_PATH = '/sonorancms/events';
@@ -136,8 +137,9 @@ export async function createPushReceiver(options: PushReceiverOptions): Promise<
     }
     // Stored before the answer: a 200 means the event cannot be lost any more.
     const outcome = await within(
-      storeTimeoutMs,
       options.intake.accept(observationOf(parsed.data, Date.now()), dedupKeyOf(parsed.data)),
+      storeTimeoutMs,
+      storeTooSlow,
     );
     return reply.code(200).type(JSON_TYPE).send(ANSWERS[outcome]);
   });

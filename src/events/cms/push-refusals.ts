@@ -25,17 +25,9 @@ export function refusalMessage(
   return 'the event could not be stored; send it again';
 }
 
-/** `work`, or a 503 refusal once `ms` have passed without it settling (the work goes on). */
-export function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new PushRefusal(503, 'the event could not be stored in time; send it again')),
-      ms,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+/** The refusal when an accepted event could not be stored in time (the store goes on). */
+export const storeTooSlow = () =>
+  new PushRefusal(503, 'the event could not be stored in time; send it again');
 
 /**
  * Whether to log a repetitive refusal now: once per `key` (an address, a cause) per `everyMs`,

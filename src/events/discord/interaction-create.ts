@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Events,
   MessageFlags,
@@ -11,9 +12,16 @@ import { parseCustomId } from '../../discord/custom-id.js';
 import { answer, answerFailure } from '../../discord/respond.js';
 import { UserError } from '../../discord/user-error.js';
 import type { InteractionOutcome } from '../../ops/metrics.js';
+import { discordUnavailable } from '../../discord/unanswered.js';
 import { botEvent } from '../event.js';
 
 const RESTARTING = 'The bot is restarting. Please try again in a minute.';
+const DISCORD_TROUBLE = 'Discord had trouble with this request. Please try again in a moment.';
+/**
+ * A process shutting down lets a running peer claim an interaction first (a rolling deploy),
+ * and tells the member to try again only if nobody did, well within Discord's 3 s.
+ */
+const GIVE_WAY_MS = 1_000;
 
 /**
  * Every interaction comes through here: slash commands are acknowledged at once (within
@@ -23,8 +31,10 @@ const RESTARTING = 'The bot is restarting. Please try again in a minute.';
 export const interactionCreate = botEvent({
   name: Events.InteractionCreate,
   async execute(context, interaction) {
-    const { interactions } = context;
+    const { interactions, claims } = context;
     if (!interactions.accepting) {
+      await sleep(GIVE_WAY_MS);
+      if (!(await claims.claim(interaction.id))) return;
       if (interaction.isRepliable())
         await interaction
           .reply({ content: RESTARTING, flags: MessageFlags.Ephemeral })
@@ -32,6 +42,8 @@ export const interactionCreate = botEvent({
       else if (interaction.isAutocomplete()) await interaction.respond([]).catch(() => {});
       return;
     }
+    // Another bot process on this token took it (see InteractionClaims).
+    if (!(await claims.claim(interaction.id))) return;
     const work = route(context, interaction);
     // Past the shutdown grace period, a member still waiting is told to try again.
     const abandon = async () => {
@@ -44,29 +56,38 @@ export const interactionCreate = botEvent({
 
 async function route(context: BotContext, interaction: Interaction): Promise<void> {
   const logger = context.logger.child({ interaction: interaction.id });
+  const { unanswered } = context;
   try {
-    if (interaction.isChatInputCommand()) return await runCommand(context, interaction);
-    if (interaction.isAutocomplete()) {
+    if (interaction.isChatInputCommand()) await runCommand(context, interaction);
+    else if (interaction.isAutocomplete()) {
       const command = commandsByName.get(interaction.commandName);
       // An autocomplete that fails just offers nothing; the command itself still checks its input.
-      return await command?.autocomplete?.(interaction, context).catch(async (error: unknown) => {
+      await command?.autocomplete?.(interaction, context).catch(async (error: unknown) => {
+        if (discordUnavailable(error)) return unanswered.failed(error, interaction.id);
         logger.warn({ err: error, command: interaction.commandName }, 'autocomplete failed');
         if (!interaction.responded) await interaction.respond([]).catch(() => {});
       });
-    }
-    if (interaction.isButton()) {
+    } else if (interaction.isButton()) {
       const id = parseCustomId(interaction.customId);
       const command = id && commandsByName.get(id.command);
       if (!command?.button)
-        return await answer(interaction, 'This button no longer works. Run the command again.');
-      return await command.button(interaction, context);
+        await answer(interaction, 'This button no longer works. Run the command again.');
+      else await command.button(interaction, context);
     }
+    if (interaction.isRepliable() && (interaction.replied || interaction.deferred))
+      unanswered.answered();
   } catch (error) {
-    if (interaction.isRepliable())
-      await answerFailure(interaction, error, logger).catch((e: unknown) =>
-        logger.warn({ err: e }, 'could not answer an interaction'),
-      );
-    else logger.error({ err: error }, 'an interaction failed');
+    if (!interaction.isRepliable()) return logger.error({ err: error }, 'an interaction failed');
+    try {
+      // Discord failed us, not the command: no error id, and only one line while it lasts.
+      if (discordUnavailable(error)) {
+        await answer(interaction, DISCORD_TROUBLE);
+        logger.warn({ err: error }, 'Discord failed a request of this interaction');
+      } else await answerFailure(interaction, error, logger);
+      unanswered.answered();
+    } catch (answerError) {
+      unanswered.failed(answerError, interaction.id);
+    }
   }
 }
 

@@ -47,6 +47,25 @@ import { REDIS_NOW } from './redis-now.js';
  * on one spacing per send, so a late send does not push the next ones back (it may lag by up to
  * two spacings). The send logs stay the hard limit.
  */
+/**
+ * The epoch of this Redis, made if there is none yet: a worker process learns it as it starts,
+ * so it can tell a loss of state even if it had not sent anything before.
+ * KEYS epochKey; ARGV id (unique to the caller). Returns the epoch.
+ */
+export const LEARN_EPOCH = luaScript({
+  name: 'sonoranLearnEpoch',
+  keys: ['epochKey'],
+  args: ['id'],
+  body: `${REDIS_NOW}
+local epoch = redis.call('GET', epochKey)
+if not epoch then
+  epoch = tostring(now) .. ':' .. id
+  redis.call('SET', epochKey, epoch)
+end
+return epoch
+`,
+});
+
 export const ACQUIRE_SLOT = luaScript({
   name: 'sonoranAcquireSlot',
   keys: [
@@ -82,15 +101,18 @@ local window = tonumber(windowMs)
 local isBackground = background == '1'
 
 -- A Redis that lost its state lost the send logs with it: sends of the last window are no
--- longer counted. A process that knew the old epoch sees it gone: every process pauses the
--- credential for one window (margin included) before sending again.
+-- longer counted. A process that knew the old epoch sees it gone, or replaced by another process
+-- that found it gone: every process pauses the credential for one window (margin included)
+-- before sending again (a longer pause, after a 429, stays as it is).
 local epoch = redis.call('GET', epochKey)
 local stateLost = 0
 if not epoch then
   epoch = tostring(now) .. ':' .. sendId
   redis.call('SET', epochKey, epoch)
-  if knownEpoch ~= '' then
-    stateLost = 1
+end
+if knownEpoch ~= '' and epoch ~= knownEpoch then
+  stateLost = 1
+  if redis.call('PTTL', pauseKey) < window then
     redis.call('SET', pauseKey, '1', 'PX', math.ceil(window))
   end
 end

@@ -1,0 +1,59 @@
+import { DiscordAPIError, HTTPError } from 'discord.js';
+import type { Logger } from '../logger.js';
+
+/** Network failures on the way to Discord (undici's and Node's codes). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+
+/** Discord's API failed (5xx after discord.js's retries, a timeout, no connection), not our request. */
+export function discordUnavailable(error: unknown): boolean {
+  if (error instanceof HTTPError) return error.status >= 500;
+  if (error instanceof DiscordAPIError) return error.status >= 500;
+  const { name, code, cause } = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    cause?: { code?: string };
+  };
+  return name === 'AbortError' || NETWORK_CODES.has(code ?? cause?.code ?? '');
+}
+
+/**
+ * Interactions whose answer Discord did not take: one error line when it starts, each further
+ * one at debug, and one line when an answer gets through again. A Discord outage would
+ * otherwise write a line per interaction.
+ */
+export class UnansweredInteractions {
+  private missed = 0;
+
+  constructor(private readonly logger: Logger) {}
+
+  failed(error: unknown, interactionId: string): void {
+    this.missed += 1;
+    if (this.missed === 1)
+      this.logger.error(
+        { err: error, interaction: interactionId },
+        'interactions cannot be answered: Discord did not take the answer (logged once until answers get through again)',
+      );
+    else
+      this.logger.debug(
+        { err: error, interaction: interactionId },
+        'an interaction could not be answered',
+      );
+  }
+
+  answered(): void {
+    if (this.missed === 0) return;
+    this.logger.info({ unanswered: this.missed }, 'interactions are being answered again');
+    this.missed = 0;
+  }
+}
