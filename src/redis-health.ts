@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 import { displayUrl } from './logger.js';
+import { NETWORK_ERROR_CODES } from './network-errors.js';
 import { connectRedis } from './queue/redis.js';
 import { abortable } from './shutdown.js';
 
@@ -85,16 +86,7 @@ export function redisHealth(logger: Logger, url: string): RedisHealth {
 export function isRedisConnectionError(error: unknown): boolean {
   const { code, message } = error as RedisError;
   return (
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ETIMEDOUT',
-      'EHOSTUNREACH',
-      'ENETUNREACH',
-      'ENOTFOUND',
-      'EAI_AGAIN',
-      'EPIPE',
-    ].includes(code ?? '') ||
+    NETWORK_ERROR_CODES.has(code ?? '') ||
     /Connection is closed|connect ECONNREFUSED|Stream isn't writeable|Failed to refresh slots cache|None of startup nodes|CLUSTERDOWN/.test(
       String(message),
     )

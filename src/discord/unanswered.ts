@@ -1,19 +1,6 @@
 import { DiscordAPIError, HTTPError } from 'discord.js';
 import type { Logger } from '../logger.js';
-
-/** Network failures on the way to Discord (undici's and Node's codes). */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-]);
+import { NETWORK_ERROR_CODES } from '../network-errors.js';
 
 /** Discord's API failed (5xx after discord.js's retries, a timeout, no connection), not our request. */
 export function discordUnavailable(error: unknown): boolean {
@@ -24,7 +11,7 @@ export function discordUnavailable(error: unknown): boolean {
     code?: string;
     cause?: { code?: string };
   };
-  return name === 'AbortError' || NETWORK_CODES.has(code ?? cause?.code ?? '');
+  return name === 'AbortError' || NETWORK_ERROR_CODES.has(code ?? cause?.code ?? '');
 }
 
 /**
