@@ -95,6 +95,10 @@ export async function startBot(
     });
     stops.push(closeQueue);
 
+    // Made before the audit log and staff actions, so it is destroyed after they stop: a post
+    // under way when the bot stops is finished, not failed for want of a token.
+    const client = createDiscordClient(config.discord);
+    stops.push(() => client.destroy());
     const namespace = new QueueKeys(config.cms.communityId, config.cms.apiKey).namespace;
     // What the audit pipeline knows of each account; told of the bot's own kicks and bans.
     const snapshots = new AccountSnapshots(redis, namespace);
@@ -140,7 +144,6 @@ export async function startBot(
     void cms.community.servers.peek().catch(() => {});
     void cms.community.departments.peek().catch(() => {});
     const interactions = new InFlightInteractions();
-    const client = createDiscordClient(config.discord);
     metrics.watchDiscord(client);
     const ops: BotOps = {
       metrics,
@@ -183,7 +186,6 @@ export async function startBot(
       else client.on(event.name, listener);
     }
     client.on('error', (error) => logger.error({ err: error }, 'Discord client error'));
-    stops.push(() => client.destroy());
     // Before the login: /readyz says what start-up is waiting for.
     const opsUrl = await startOps(config, ops, logger, stops);
 

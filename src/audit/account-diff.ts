@@ -2,7 +2,14 @@ import type { AccountObservation, AccountState } from './observations.js';
 import type { RankNames } from './rank-names.js';
 
 /** What the audit pipeline keeps of an account: the last state it knew. */
-export type AccountSnapshot = AccountState;
+export type AccountSnapshot = AccountState & {
+  /**
+   * When the newest observation behind it was made (for a CMS read, when the request left): an
+   * observation made before this may show an older state and is set aside (see AuditIntake).
+   * Missing in snapshots stored before it existed.
+   */
+  seenAt?: number;
+};
 
 /** How an observation changed an account, as the audit channel shows it. */
 export type AccountChangeKind = 'banned' | 'kicked' | 'unbanned' | 'rejoined' | 'updated';

@@ -183,9 +183,17 @@ export class ChannelQueue {
     await Promise.all(behind.filter((job) => taken.has(job.data.id)).map((job) => job.remove()));
   }
 
-  /** The notices queued right behind the head, oldest first, up to one message's worth. */
-  private behind(): Promise<Job<AuditEvent>[]> {
-    return this.queue.getJobs(['wait'], 0, MESSAGE_LIMITS.embeds - 2, true);
+  /**
+   * The notices queued right behind the head, oldest first, up to one message's worth. One
+   * delivered already (recorded again after its job left the queue with an earlier message) is
+   * dropped here, as the head's own check would drop it.
+   */
+  private async behind(): Promise<Job<AuditEvent>[]> {
+    const jobs = await this.queue.getJobs(['wait'], 0, MESSAGE_LIMITS.embeds - 2, true);
+    const delivered = await this.posted.deliveredAmong(jobs.map((job) => job.data.id));
+    if (delivered.size === 0) return jobs;
+    await Promise.all(jobs.filter((job) => delivered.has(job.data.id)).map((job) => job.remove()));
+    return jobs.filter((job) => !delivered.has(job.data.id));
   }
 
   /** Posts the event, or edits its subject's message; null when a newer version already shows. */

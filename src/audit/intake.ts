@@ -140,6 +140,16 @@ export class AuditIntake implements Intake {
     const observation = job.data;
     const accId = observation.kind === 'state' ? observation.account.accId : observation.accId;
     const previous = await snapshots.get(accId);
+    // Observations are processed in the order they were stored, not the order the CMS was read:
+    // a reconciliation read that left before a push event arrived may show the state before it,
+    // and would undo it (then the next pass would redo it). The next pass reads afresh.
+    if (previous?.seenAt !== undefined && observation.at < previous.seenAt) {
+      this.options.logger.debug(
+        { observation: job.id, accId },
+        'an observation older than the snapshot is set aside',
+      );
+      return;
+    }
     const { change, next } = diffAccount(previous, observation, await this.options.rankNames());
     const quiet = observation.kind === 'state' && observation.recordOnly === true;
     if (change && !quiet) {
@@ -168,6 +178,6 @@ export class AuditIntake implements Intake {
         await audit.record(event);
       }
     }
-    await snapshots.set(next);
+    await snapshots.set({ ...next, seenAt: observation.at });
   }
 }

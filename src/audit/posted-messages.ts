@@ -26,6 +26,15 @@ export class PostedMessages {
     return (await this.redis.exists(this.deliveredKey(eventId))) === 1;
   }
 
+  /** Which of `eventIds` were delivered already (one round trip). */
+  async deliveredAmong(eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const pipeline = this.redis.pipeline();
+    for (const id of eventIds) pipeline.exists(this.deliveredKey(id));
+    const answers = (await pipeline.exec()) ?? [];
+    return new Set(eventIds.filter((_, i) => answers[i]?.[1] === 1));
+  }
+
   async forSubject(subject: string): Promise<PostedMessage | null> {
     const text = await this.redis.get(this.subjectKey(subject));
     return text ? (JSON.parse(text) as PostedMessage) : null;

@@ -252,11 +252,15 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
     const accIds: string[] = [];
     for (let skip = 0; ;) {
       pass.guard();
-      const page = await this.pageSpacer.run(
-        () => untilStopped(this.options.reads.page(skip, PAGE_SIZE), pass.signal),
-        pass.signal,
-      );
-      const at = Date.now();
+      // `at` is taken before the request leaves: the rows may be older than anything the
+      // intake hears meanwhile (a push event), and it then takes them as stale.
+      const { at, page } = await this.pageSpacer.run(async () => {
+        const at = Date.now();
+        return {
+          at,
+          page: await untilStopped(this.options.reads.page(skip, PAGE_SIZE), pass.signal),
+        };
+      }, pass.signal);
       for (const account of page.accounts) {
         await this.options.intake.accept(
           reconciledState(account, at, pass.firstPass),
@@ -290,7 +294,7 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
       }, pass.signal);
       if (account) {
         await this.options.intake.accept(
-          reconciledState(account, Date.now(), pass.firstPass),
+          reconciledState(account, readAt, pass.firstPass),
           `reconcile:${pass.id}:${accId}:details`,
         );
         const since = await this.clockNewsSince(pass, accId);

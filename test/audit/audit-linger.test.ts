@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AccountChangeEvent } from '../../src/audit/audit-events.js';
 import { SANDBOX_GUILD } from '../../src/dev/sandbox-guild.js';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { waitFor } from '../helpers/queue-harness.js';
 
 const { channels } = SANDBOX_GUILD;
 
@@ -40,6 +41,64 @@ describe('audit notices in a burst', () => {
     assert.deepEqual(
       message.embeds.map((e) => e.fields?.find((f) => f.name === 'CMS account')?.value),
       ['`burst-account-1`', '`burst-account-2`', '`burst-account-3`'],
+    );
+  });
+
+  it('posts a notice recorded again once, also when it comes behind another in a message', async () => {
+    const audit = harness.bot.context.audit;
+    const accountsShown = () =>
+      harness.discord
+        .messages(channels.audit)
+        .flatMap((m) =>
+          m.embeds.map((e) => e.fields?.find((f) => f.name === 'CMS account')?.value),
+        );
+    // 11 and 12 share a message: 12's job leaves the queue with 11's, freeing its id.
+    await audit.record(change(11));
+    await audit.record(change(12));
+    await harness.discord.waitForMessage(channels.audit, (m) =>
+      m.embeds.some((e) => e.fields?.some((f) => f.value === '`burst-account-12`')),
+    );
+    await waitFor(async () => (await audit.waiting()) === 0, 10_000, '12 to leave the queue');
+    // 12 again (a reconciler finding what a push already said), right behind a new notice.
+    await audit.record(change(13));
+    await audit.record(change(12));
+    await audit.record(change(14));
+    await harness.discord.waitForMessage(channels.audit, (m) =>
+      m.embeds.some((e) => e.fields?.some((f) => f.value === '`burst-account-14`')),
+    );
+    assert.deepEqual(
+      accountsShown().filter((value) => /burst-account-1[1-4]/.test(value ?? '')),
+      ['`burst-account-11`', '`burst-account-12`', '`burst-account-13`', '`burst-account-14`'],
+    );
+  });
+});
+
+describe('a bot stopping while a notice waits for company', () => {
+  it('posts it before the Discord client goes, without reporting an outage', async () => {
+    const harness = await startBotHarness();
+    const shown = () =>
+      harness.discord
+        .messages(channels.audit)
+        .flatMap((m) => m.embeds.flatMap((e) => e.fields?.map((f) => f.value) ?? []));
+    await harness.bot.context.audit.record({
+      type: 'account-change',
+      id: 'stopping.1',
+      at: Date.now(),
+      change: 'banned',
+      source: 'push',
+      account: { accId: 'stopping-account', name: 'Member', discordId: null },
+      details: [],
+      firstSighting: false,
+    });
+    // The notice lingers (250 ms) for others to share its message while the bot stops.
+    await harness.stop();
+    assert.ok(shown().includes('`stopping-account`'), 'posted before the bot stopped');
+    assert.deepEqual(
+      harness
+        .logLines()
+        .filter((line) => (line.level as number) >= 50)
+        .map((line) => line.msg),
+      [],
     );
   });
 });
