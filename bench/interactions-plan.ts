@@ -42,11 +42,12 @@ export const OPERATIONS: Record<Kind, OperationName[]> = {
   autocomplete: [],
 };
 
-const TYPES = ['patrol', 'regular', 'training', 'dispatch'];
-const TYPED = ['', 'p', 'pat', 'dis', 'tr', 'reg'];
+/** The sandbox community's clock-in types, and what members type before autocomplete answers. */
+export const TYPES = ['patrol', 'regular', 'training', 'dispatch'];
+export const TYPED = ['', 'p', 'pat', 'dis', 'tr', 'reg'];
 
 /** A small seeded PRNG (mulberry32): the same plan on every run. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -79,18 +79,20 @@ function invalidBody(kind: RequestKind, n: number, key: string): string {
 
 /**
  * `events` valid requests with `invalidShare` of all requests invalid (the four kinds in turn),
- * evenly interleaved.
+ * evenly interleaved. Valid events are numbered from `firstSeq`, so batches planned one after
+ * another (bench:soak) name distinct accounts.
  */
 export function plan(
   events: number,
   invalidShare: number,
   key: string,
   prefix = 'bench',
+  firstSeq = 0,
 ): PlannedRequest[] {
   const invalid = Math.round((events * invalidShare) / (1 - invalidShare));
   const total = events + invalid;
   const requests: PlannedRequest[] = [];
-  let seq = 0;
+  let seq = firstSeq;
   let bad = 0;
   for (let i = 0; i < total; i += 1) {
     // Bresenham-style spreading: the invalid ones land evenly among the valid ones.
