@@ -99,7 +99,10 @@ function fifoInversions(records: DispatchRecord[]): number {
   const byQueue = new Map<string, DispatchRecord[]>();
   for (const record of records) {
     if (record.dispatchedAt === null) continue;
-    byQueue.set(record.queue, [...(byQueue.get(record.queue) ?? []), record]);
+    // One queue per operation holds both priorities: interactive jobs overtake background ones
+    // by design, so order is judged within each (operation, priority).
+    const key = `${record.queue} ${record.priority}`;
+    byQueue.set(key, [...(byQueue.get(key) ?? []), record]);
   }
   let inversions = 0;
   for (const list of byQueue.values()) {

@@ -31,6 +31,8 @@ export class PushEvents {
   failed = 0;
   /** A valid event not accepted, or an invalid one not refused with a 4xx. */
   unexpected = 0;
+  /** What those unexpected answers were, e.g. `valid 503: 2`. */
+  readonly unexpectedAnswers = new Map<string, number>();
   private readonly load = startLoadGenerator();
   private nextSeq = 0;
 
@@ -57,7 +59,11 @@ export class PushEvents {
           ledger.expect(`push:${request.seq}`, 'push');
         } else if (request.kind !== 'valid' && status >= 400 && status < 500) this.refused += 1;
         else if (status === -1) this.failed += 1;
-        else this.unexpected += 1;
+        else {
+          this.unexpected += 1;
+          const what = `${request.kind} ${status}`;
+          this.unexpectedAnswers.set(what, (this.unexpectedAnswers.get(what) ?? 0) + 1);
+        }
       });
       await stop.pause(BATCH_MS - (performance.now() - began));
     }

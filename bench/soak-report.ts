@@ -86,7 +86,7 @@ export function printDetails(d: SoakDetails): void {
     console.log(`  error answer: ${text}`);
   const { push } = d;
   console.log(
-    `push: ${push.accepted} accepted, ${push.refused} refused, ${push.failed} without an answer, ${push.unexpected} unexpected; ` +
+    `push: ${push.accepted} accepted, ${push.refused} refused, ${push.failed} without an answer, ${push.unexpected} unexpected ${JSON.stringify(Object.fromEntries(push.unexpectedAnswers))}; ` +
       `CMS panel pushes ${JSON.stringify(d.cms.push?.stats() ?? null)}; dispatches not delivered ${d.notDelivered}`,
   );
   for (const line of warningSummary(d.botWarnings).slice(0, 10)) console.log(`  bot: ${line}`);

@@ -259,7 +259,7 @@ async function startPushReceiver(
   const receiver = await createPushReceiver({
     apiKey: config.cms.apiKey,
     intake: countingIntake(intake, metrics),
-    logger: logger.child({ name: 'push-receiver' }),
+    logger: logger.child({ component: 'push-receiver' }),
     allowedSenders: push.allowedSenders,
     perAddressPerMinute: push.perAddressPerMinute,
   });
@@ -293,7 +293,7 @@ function startReconciler(
     clockInTypes: async () => (await cms.community.clockInTypes.peek())?.value ?? [],
     everyMs,
     pacing: { windowMs: config.pacing.windowMs, marginMs: config.pacing.marginMs, share },
-    logger: logger.child({ name: 'reconciler' }),
+    logger: logger.child({ component: 'reconciler' }),
   });
   stops.push(() => reconciler.close());
   if (onTimer) reconciler.start();

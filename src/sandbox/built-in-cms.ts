@@ -15,7 +15,7 @@ export async function startBuiltInCms<C extends Config>(
     apiKey: config.cms.apiKey,
     communityId: config.cms.communityId,
     windowMs: config.pacing.windowMs,
-    logger: logger.child({ name: 'cms-emulator' }),
+    logger: logger.child({ component: 'cms-emulator' }),
   });
   return { config: { ...config, cms: { ...config.cms, baseUrl: emulator.url } }, emulator };
 }

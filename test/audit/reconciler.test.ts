@@ -300,7 +300,7 @@ describe('the audit reconciler, through the real bot', () => {
 
   it('stops a pass when the CMS is down, says so once, and the next pass finds what it missed', async () => {
     const reconcilerErrors = () =>
-      harness.logLines().filter((l) => l.name === 'reconciler' && l.level === 50);
+      harness.logLines().filter((l) => l.component === 'reconciler' && l.level === 50);
     const errorsBefore = reconcilerErrors().length;
     account(harness, SANDBOX_MEMBERS.sergeant).comName = 'Maria Reyes-Ortiz';
     harness.cms.faults.set({ errorRate: 1, operations: ['getAccounts'] });
