@@ -1,28 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { SETTING_NAMES } from '../src/config.js';
 
 /** Settings a developer's shell or .env might hold: empty counts as unset, so none leak in. */
-const UNSET = Object.fromEntries(
-  [
-    'SANDBOX',
-    'REDIS_URL',
-    'CMS_API_URL',
-    'CMS_API_KEY',
-    'CMS_COMMUNITY_ID',
-    'CMS_RATE_WINDOW_MS',
-    'CMS_PACING_MARGIN_MS',
-    'CMS_V1_LIMITS',
-    'CMS_WORKER_OPERATIONS',
-    'DISCORD_TOKEN',
-    'DISCORD_CLIENT_ID',
-    'DISCORD_GUILD_ID',
-    'AUDIT_CHANNEL_ID',
-    'DISCORD_API_URL',
-    'ON_DUTY_ROLE_ID',
-    'PUSH_PORT',
-  ].map((name) => [name, '']),
-);
+const UNSET = Object.fromEntries(SETTING_NAMES.map((name) => [name, '']));
 
 export type LogLine = { msg: string; level: number } & Record<string, unknown>;
 type Match = string | RegExp | ((line: LogLine) => boolean);

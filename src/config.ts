@@ -294,6 +294,13 @@ export function readDotEnv(path = dotEnvPath()): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
+/** Every variable the bot, the worker and the sandbox read (the tests blank them all). */
+export const SETTING_NAMES: readonly string[] = [
+  ...Object.keys(generalSchema.shape),
+  ...Object.keys(cmsSchema.shape),
+  ...Object.keys(discordSchema.shape),
+];
+
 /** An empty value (`CMS_API_KEY=` copied from .env.example) counts as unset. */
 function presentValues(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(

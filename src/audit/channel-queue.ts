@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { oneAtATime } from './one-at-a-time.js';
 import { auditEmbed, auditMessage } from './audit-embeds.js';
 import type { AuditEvent } from './audit-events.js';
 import { batchable, MESSAGE_LIMITS, takeBatch } from './batching.js';
@@ -57,6 +58,7 @@ export class ChannelQueue {
   private readonly queue: Queue<AuditEvent>;
   private readonly posted: PostedMessages;
   private worker: Worker<AuditEvent> | undefined;
+  private stopOneAtATime = () => {};
   /** Failed deliveries in a row: one log line when an outage starts, and the next wait. */
   private failuresInARow = 0;
 
@@ -86,7 +88,11 @@ export class ChannelQueue {
 
   /** Starts delivering to the channel through this client (one delivery at a time: in order). */
   async start(client: Client): Promise<void> {
-    await this.queue.setGlobalConcurrency(1);
+    this.stopOneAtATime = await oneAtATime(
+      this.queue,
+      this.options.connection,
+      this.options.logger,
+    );
     this.worker = new Worker<AuditEvent>(this.queue.name, (job) => this.deliver(client, job), {
       connection: this.options.connection,
       prefix: this.options.namespace,
@@ -105,6 +111,7 @@ export class ChannelQueue {
   }
 
   async close(): Promise<void> {
+    this.stopOneAtATime();
     await this.worker?.close();
     await this.queue.close();
   }

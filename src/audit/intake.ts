@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { oneAtATime } from './one-at-a-time.js';
 import { diffAccount } from './account-diff.js';
 import type { AccountSnapshots } from './account-snapshots.js';
 import type { AccountChangeEvent, ActionOutcome } from './audit-events.js';
@@ -54,6 +55,7 @@ export interface AuditIntakeOptions {
 export class AuditIntake implements Intake {
   private readonly queue: Queue<AccountObservation>;
   private worker: Worker<AccountObservation> | undefined;
+  private stopOneAtATime = () => {};
   /** Accepted, waiting for the next write (see storeUnstored). */
   private unstored: UnstoredObservation[] = [];
 
@@ -107,7 +109,11 @@ export class AuditIntake implements Intake {
   }
 
   async start(): Promise<void> {
-    await this.queue.setGlobalConcurrency(1);
+    this.stopOneAtATime = await oneAtATime(
+      this.queue,
+      this.options.connection,
+      this.options.logger,
+    );
     this.worker = new Worker<AccountObservation>(this.queue.name, (job) => this.process(job), {
       connection: this.options.connection,
       prefix: this.options.namespace,
@@ -127,6 +133,7 @@ export class AuditIntake implements Intake {
   }
 
   async close(): Promise<void> {
+    this.stopOneAtATime();
     await this.worker?.close();
     await this.queue.close();
   }
@@ -142,8 +149,14 @@ export class AuditIntake implements Intake {
     const previous = await snapshots.get(accId);
     // Observations are processed in the order they were stored, not the order the CMS was read:
     // a reconciliation read that left before a push event arrived may show the state before it,
-    // and would undo it (then the next pass would redo it). The next pass reads afresh.
-    if (previous?.seenAt !== undefined && observation.at < previous.seenAt) {
+    // and would undo it (then the next pass would redo it). The next pass reads afresh. A push
+    // event is never set aside: it is stored as it arrives, and another host's clock running
+    // ahead must not cost a real change.
+    if (
+      observation.source === 'reconciliation' &&
+      previous?.seenAt !== undefined &&
+      observation.at < previous.seenAt
+    ) {
       this.options.logger.debug(
         { observation: job.id, accId },
         'an observation older than the snapshot is set aside',
@@ -178,6 +191,6 @@ export class AuditIntake implements Intake {
         await audit.record(event);
       }
     }
-    await snapshots.set({ ...next, seenAt: observation.at });
+    await snapshots.set({ ...next, seenAt: Math.max(observation.at, previous?.seenAt ?? 0) });
   }
 }

@@ -32,7 +32,11 @@ export class PostedMessages {
     const pipeline = this.redis.pipeline();
     for (const id of eventIds) pipeline.exists(this.deliveredKey(id));
     const answers = (await pipeline.exec()) ?? [];
-    return new Set(eventIds.filter((_, i) => answers[i]?.[1] === 1));
+    // An unanswered read is not "not delivered": that would post the notice again.
+    const failed = answers.find(([error]) => error);
+    if (failed || answers.length !== eventIds.length)
+      throw failed?.[0] ?? new Error('Redis did not answer every delivered check');
+    return new Set(eventIds.filter((_, i) => answers[i]![1] === 1));
   }
 
   async forSubject(subject: string): Promise<PostedMessage | null> {

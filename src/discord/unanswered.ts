@@ -1,18 +1,4 @@
-import { DiscordAPIError, HTTPError } from 'discord.js';
 import type { Logger } from '../logger.js';
-import { NETWORK_ERROR_CODES } from '../network-errors.js';
-
-/** Discord's API failed (5xx after discord.js's retries, a timeout, no connection), not our request. */
-export function discordUnavailable(error: unknown): boolean {
-  if (error instanceof HTTPError) return error.status >= 500;
-  if (error instanceof DiscordAPIError) return error.status >= 500;
-  const { name, code, cause } = (error ?? {}) as {
-    name?: string;
-    code?: string;
-    cause?: { code?: string };
-  };
-  return name === 'AbortError' || NETWORK_ERROR_CODES.has(code ?? cause?.code ?? '');
-}
 
 /**
  * Interactions whose answer Discord did not take: one error line when it starts, each further

@@ -90,7 +90,13 @@ describe('a bot stopping while a notice waits for company', () => {
       details: [],
       firstSighting: false,
     });
-    // The notice lingers (250 ms) for others to share its message while the bot stops.
+    // Taken by the audit worker (no longer waiting), it lingers 250 ms for others to share its
+    // message: the bot stops meanwhile.
+    await waitFor(
+      async () => (await harness.bot.context.audit.waiting()) === 0,
+      10_000,
+      'the worker to take the notice',
+    );
     await harness.stop();
     assert.ok(shown().includes('`stopping-account`'), 'posted before the bot stopped');
     assert.deepEqual(

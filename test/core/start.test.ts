@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, request, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { commands } from '../../src/commands/index.js';
+import { SETTING_NAMES } from '../../src/config.js';
 import {
   startDiscordEmulator,
   type EmulatedMessage,
   type InteractionHandle,
 } from '../../src/dev/discord-emulator/index.js';
 import { SANDBOX_GUILD, sandboxGuild } from '../../src/dev/sandbox-guild.js';
+import { holdingProxy } from '../helpers/holding-proxy.js';
 import { startTestRedis } from '../helpers/redis.js';
 
 const { users } = SANDBOX_GUILD;
@@ -18,25 +18,7 @@ const EPHEMERAL = 64;
 const RESTARTING = /The bot is restarting\. Please try again in a minute\./;
 
 /** Every setting `npm start` reads, empty: a developer's shell or .env must not fill any in. */
-const UNSET = Object.fromEntries(
-  [
-    'SANDBOX',
-    'LOG_LEVEL',
-    'REDIS_URL',
-    'CMS_API_URL',
-    'CMS_API_KEY',
-    'CMS_COMMUNITY_ID',
-    'CMS_RATE_WINDOW_MS',
-    'CMS_WORKER_OPERATIONS',
-    'DISCORD_TOKEN',
-    'DISCORD_CLIENT_ID',
-    'DISCORD_GUILD_ID',
-    'AUDIT_CHANNEL_ID',
-    'DISCORD_API_URL',
-    'ON_DUTY_ROLE_ID',
-    'CMS_DEFAULT_SERVER_ID',
-  ].map((name) => [name, '']),
-);
+const UNSET = Object.fromEntries(SETTING_NAMES.map((name) => [name, '']));
 
 /** `npm start` (src/index.ts) as a child process, with only the given settings. */
 function spawnStart(env: Record<string, string>, command = [process.execPath, '--import', 'tsx']) {
@@ -82,62 +64,6 @@ function spawnStart(env: Record<string, string>, command = [process.execPath, '-
           ),
         );
       }),
-  };
-}
-
-/**
- * A pass-through in front of the Discord emulator's REST API that can hold back chosen
- * requests until the test releases them: how a test keeps an interaction under way for as
- * long as it needs, without waiting on a clock.
- */
-async function holdingProxy(apiUrl: string) {
-  const upstream = new URL(apiUrl);
-  let rule: { matches: (method: string, path: string) => boolean; gate: Promise<void> } | null =
-    null;
-  let onHeld: (() => void) | null = null;
-  const server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      void (async () => {
-        if (rule?.matches(req.method ?? '', req.url ?? '')) {
-          onHeld?.();
-          await rule.gate;
-        }
-        const forward = request(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            method: req.method,
-            path: req.url,
-            headers: req.headers,
-          },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        forward.on('error', () => res.destroy());
-        forward.end(Buffer.concat(chunks));
-      })();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    apiUrl: `http://127.0.0.1:${port}${upstream.pathname}`,
-    /** Holds matching requests from now on; `held` resolves when the first one arrives. */
-    hold(matches: (method: string, path: string) => boolean) {
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      const held = new Promise<void>((resolve) => (onHeld = resolve));
-      rule = { matches, gate };
-      return { held, release };
-    },
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
   };
 }
 

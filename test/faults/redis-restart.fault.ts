@@ -9,7 +9,7 @@ import {
   auditProducer,
   noticesShown,
   requestsOf,
-  within,
+  settled,
 } from './helpers/checks.js';
 import { waitFor } from '../helpers/queue-harness.js';
 
@@ -79,7 +79,7 @@ describe('fault: Redis restarts mid-burst (appendonly, appendfsync always)', () 
       // Recorded while the bot may still be reconnecting: they wait for it, in order.
       for (let n = NOTICES / 2 + 1; n <= NOTICES; n += 1) await audit.record(n);
 
-      const results = await within(
+      const results = await settled(
         Promise.all([...reads, ...writes].map((ticket) => ticket.result)),
         30_000,
         'every queued call',

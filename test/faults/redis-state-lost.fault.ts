@@ -4,7 +4,7 @@ import { CmsError } from '../../src/cms/errors.js';
 import { SANDBOX_MEMBERS } from '../../src/cms/emulator/seed.js';
 import type { CmsQueue } from '../../src/queue/index.js';
 import { waitFor } from '../helpers/queue-harness.js';
-import { assertPacingHeld, requestsOf, within } from './helpers/checks.js';
+import { assertPacingHeld, requestsOf, settled } from './helpers/checks.js';
 import type { NodeProcess } from '../../bench/node-process.js';
 import { startWorld, type ProcessWorld } from '../../bench/process-world.js';
 
@@ -53,7 +53,7 @@ describe('fault: Redis loses its state mid-burst (no persistence)', () => {
     await world.redis.restart({ downMs: 300 });
 
     // Callers of jobs Redis forgot hear it (no hanging): `uncertain`, since a write may have gone.
-    const outcomes = await within(
+    const outcomes = await settled(
       Promise.allSettled(before.map((ticket) => ticket.result)),
       20_000,
       'the calls queued before the restart',
@@ -76,7 +76,7 @@ describe('fault: Redis loses its state mid-burst (no persistence)', () => {
       ...Array.from({ length: 20 }, () => queue.submit('getDepartments', {})),
       ...Array.from({ length: 4 }, (_, i) => write(queue, `after-restart write ${i}`)),
     ]);
-    await within(
+    await settled(
       Promise.all(afterwards.map((ticket) => ticket.result)),
       20_000,
       'the calls queued after the restart',

@@ -4,6 +4,7 @@ import { SANDBOX_MEMBERS } from '../../src/cms/emulator/seed.js';
 import type { CmsEmulator } from '../../src/cms/emulator/server.js';
 import type { EmulatedMessage, InteractionHandle } from '../../src/dev/discord-emulator/index.js';
 import { SANDBOX_GUILD } from '../../src/dev/sandbox-guild.js';
+import { holdingProxy } from '../helpers/holding-proxy.js';
 import { assertPacingHeld } from './helpers/checks.js';
 import type { NodeProcess } from '../../bench/node-process.js';
 import { startWorld, type ProcessWorld } from '../../bench/process-world.js';
@@ -36,13 +37,22 @@ describe('fault: two bot processes on one token', () => {
   let world: ProcessWorld;
   let first: NodeProcess;
   let second: NodeProcess;
+  let proxy: Awaited<ReturnType<typeof holdingProxy>>;
 
   before(async () => {
     world = await startWorld({ cms: { windowMs: 2_000, blockSeconds: 3600 } });
-    [first, second] = await Promise.all([world.spawnBot({}, 'bot A'), world.spawnBot({}, 'bot B')]);
+    proxy = await holdingProxy(world.discord.apiUrl);
+    [first, second] = await Promise.all([
+      // Bot A talks to Discord's REST API through a proxy that can hold its answers back.
+      world.spawnBot({ DISCORD_API_URL: proxy.apiUrl }, 'bot A'),
+      world.spawnBot({}, 'bot B'),
+    ]);
     await world.spawnWorker();
   });
-  after(() => world.stop());
+  after(async () => {
+    await world?.stop();
+    await proxy?.close();
+  });
 
   const slash = (user: string, name: string, extra: object = {}) =>
     world.discord.slashCommand({ user, guildId, channelId: channels.general, name, ...extra });
@@ -91,15 +101,39 @@ describe('fault: two bot processes on one token', () => {
   });
 
   it('answers through the other process while one shuts down', async () => {
+    // Bot A's answers wait at the proxy: the first command A takes keeps it draining, and its
+    // gateway open, for as long as the test needs.
+    const hold = proxy.hold((method, path) => method === 'PATCH' && path.includes('/webhooks/'));
+    const owned: InteractionHandle[] = [];
+    let heldOne = false;
+    void hold.held.then(() => (heldOne = true));
+    for (let tries = 0; !heldOne && tries < 30; tries += 1) {
+      const handle = slash(users.firefighter, 'clockin', { subcommand: 'status' });
+      owned.push(handle);
+      await Promise.race([hold.held, handle.reply(final, 20_000)]);
+    }
+    assert.ok(heldOne, 'bot A took one of the commands');
+
     const stopping = first.stop();
     await first.logged(/^stopping /);
     const handles = [
       slash(users.officer, 'clockin', { subcommand: 'status' }),
-      slash(users.firefighter, 'clockin', { subcommand: 'status' }),
+      slash(users.civilian, 'whitelist', { subcommand: 'check' }),
     ];
     const replies = await Promise.all(handles.map((h) => h.reply(final, 20_000)));
-    for (const reply of replies) assert.match(reply.embeds[0]?.title ?? reply.content, /duty/i);
-    for (const handle of handles) answeredOnce(handle);
+    assert.match(replies[0]!.embeds[0]?.title ?? replies[0]!.content, /duty/i);
+    assert.match(replies[1]!.content, /whitelisted/i);
+    // A saw them while it was draining, and left them to B instead of saying "restarting".
+    for (const handle of handles)
+      await first.logged(
+        (line) =>
+          line.msg === 'stopping: another bot process took this interaction' &&
+          line.interaction === handle.id,
+      );
+
+    hold.release();
+    await Promise.all(owned.map((handle) => handle.reply(final, 20_000)));
+    for (const handle of [...handles, ...owned]) answeredOnce(handle);
     await stopping;
     assert.equal(first.child.exitCode, 0, 'bot A stopped cleanly');
   });

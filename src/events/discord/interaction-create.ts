@@ -12,7 +12,7 @@ import { parseCustomId } from '../../discord/custom-id.js';
 import { answer, answerFailure } from '../../discord/respond.js';
 import { UserError } from '../../discord/user-error.js';
 import type { InteractionOutcome } from '../../ops/metrics.js';
-import { discordUnavailable } from '../../discord/unanswered.js';
+import { discordUnavailable } from '../../discord/discord-unavailable.js';
 import { botEvent } from '../event.js';
 
 const RESTARTING = 'The bot is restarting. Please try again in a minute.';
@@ -21,7 +21,7 @@ const DISCORD_TROUBLE = 'Discord had trouble with this request. Please try again
  * A process shutting down lets a running peer claim an interaction first (a rolling deploy),
  * and tells the member to try again only if nobody did, well within Discord's 3 s.
  */
-const GIVE_WAY_MS = 1_000;
+const GIVE_WAY_MS = 500;
 
 /**
  * Every interaction comes through here: slash commands are acknowledged at once (within
@@ -31,20 +31,10 @@ const GIVE_WAY_MS = 1_000;
 export const interactionCreate = botEvent({
   name: Events.InteractionCreate,
   async execute(context, interaction) {
-    const { interactions, claims } = context;
-    if (!interactions.accepting) {
-      await sleep(GIVE_WAY_MS);
-      if (!(await claims.claim(interaction.id))) return;
-      if (interaction.isRepliable())
-        await interaction
-          .reply({ content: RESTARTING, flags: MessageFlags.Ephemeral })
-          .catch(() => {});
-      else if (interaction.isAutocomplete()) await interaction.respond([]).catch(() => {});
-      return;
-    }
-    // Another bot process on this token took it (see InteractionClaims).
-    if (!(await claims.claim(interaction.id))) return;
-    const work = route(context, interaction);
+    const receivedAt = performance.now();
+    const { interactions } = context;
+    if (!interactions.accepting) return giveWay(context, interaction);
+    const work = claimAndRoute(context, interaction, receivedAt);
     // Past the shutdown grace period, a member still waiting is told to try again.
     const abandon = async () => {
       if (interaction.isRepliable()) await answer(interaction, RESTARTING).catch(() => {});
@@ -54,11 +44,48 @@ export const interactionCreate = botEvent({
   },
 });
 
-async function route(context: BotContext, interaction: Interaction): Promise<void> {
+/** Shutting down: a running bot process answers it, else the member is told to try again. */
+async function giveWay(context: BotContext, interaction: Interaction): Promise<void> {
+  await sleep(GIVE_WAY_MS);
+  if (!(await context.claims.claim(interaction.id))) {
+    // Rare and worth seeing: a rolling deploy working as meant.
+    context.logger.info(
+      { interaction: interaction.id },
+      'stopping: another bot process took this interaction',
+    );
+    return;
+  }
+  if (interaction.isRepliable())
+    await interaction.reply({ content: RESTARTING, flags: MessageFlags.Ephemeral }).catch(() => {});
+  else if (interaction.isAutocomplete()) await interaction.respond([]).catch(() => {});
+}
+
+async function claimAndRoute(
+  context: BotContext,
+  interaction: Interaction,
+  receivedAt: number,
+): Promise<void> {
+  // Another bot process on this token took it (see InteractionClaims): one line per
+  // interaction in a two-process deployment, so only at debug.
+  if (!(await context.claims.claim(interaction.id))) {
+    context.logger.debug(
+      { interaction: interaction.id },
+      'another bot process took this interaction',
+    );
+    return;
+  }
+  await route(context, interaction, receivedAt);
+}
+
+async function route(
+  context: BotContext,
+  interaction: Interaction,
+  receivedAt: number,
+): Promise<void> {
   const logger = context.logger.child({ interaction: interaction.id });
   const { unanswered } = context;
   try {
-    if (interaction.isChatInputCommand()) await runCommand(context, interaction);
+    if (interaction.isChatInputCommand()) await runCommand(context, interaction, receivedAt);
     else if (interaction.isAutocomplete()) {
       const command = commandsByName.get(interaction.commandName);
       // An autocomplete that fails just offers nothing; the command itself still checks its input.
@@ -94,8 +121,8 @@ async function route(context: BotContext, interaction: Interaction): Promise<voi
 async function runCommand(
   context: BotContext,
   interaction: ChatInputCommandInteraction,
+  receivedAt: number,
 ): Promise<void> {
-  const receivedAt = performance.now();
   const command = commandsByName.get(interaction.commandName);
   if (!command) {
     await answer(

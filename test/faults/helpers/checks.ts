@@ -7,7 +7,7 @@ import type { DiscordEmulator, EmulatedMessage } from '../../../src/dev/discord-
 import { SANDBOX_GUILD } from '../../../src/dev/sandbox-guild.js';
 import { createLogger } from '../../../src/logger.js';
 import { createRedisConnection } from '../../../src/queue/redis.js';
-import { within as settleWithin } from '../../../src/within.js';
+import { within } from '../../../src/within.js';
 
 /** The emulator's verdict: no 429, and never more than a budget's limit in any window. */
 export function assertPacingHeld(cms: CmsEmulator): void {
@@ -25,8 +25,8 @@ export function requestsOf(cms: CmsEmulator, operation: string): number {
 }
 
 /** Rejects with `what` if the promise has not settled in `ms`: a hang fails clearly. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return settleWithin(promise, ms, `${what} did not settle within ${ms} ms`);
+export function settled<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return within(promise, ms, `${what} did not settle within ${ms} ms`);
 }
 
 /** An account-change notice whose CMS account field names it: `fault-<n>`. */
