@@ -178,8 +178,10 @@ describe('queue under failures', () => {
       const { deadline } = JSON.parse(data!) as { deadline: number };
       const [seconds, micros] = await harness.redisClient().time();
       const leftMs = deadline - (Number(seconds) * 1000 + Number(micros) / 1000);
+      // The deadline is stamped with the queue's estimate of Redis time (its offset is measured
+      // over a round trip), which a busy machine can put a few milliseconds ahead.
       assert.ok(
-        leftMs > 13 * 60_000 && leftMs <= 14 * 60_000,
+        leftMs > 13 * 60_000 && leftMs <= 14 * 60_000 + 1_000,
         `about 14 minutes left (${leftMs} ms)`,
       );
     });
